@@ -1,0 +1,10 @@
+#!/usr/bin/env python
+"""Django's management command for developers; users run the `needlepoint` command."""
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "needlepoint.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)

@@ -1,0 +1,329 @@
+"""Demo data: two clinics side by side so isolation is visible.
+
+Everything goes through the same services as real use (so it is validated and audited).
+Idempotent: running it again adds only today's appointments if the day has none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from needlepoint.accounts import services as accounts
+from needlepoint.accounts.models import (
+    Clinic,
+    DryNeedlingCertification,
+    PractitionerProfile,
+    Profession,
+    Role,
+    Site,
+    User,
+)
+from needlepoint.patients import services as patients
+from needlepoint.patients.models import Patient
+from needlepoint.scheduling.models import Appointment
+from needlepoint.scheduling.services import book_appointment, day_bounds
+
+DEMO_PASSWORD = "needle-demo-2026"  # noqa: S105 - printed for the demo on purpose
+
+CLINICS = [
+    {
+        "slug": "front-range",
+        "name": "Front Range Physical Therapy",
+        "tz": "America/Denver",
+        "sites": [
+            ("Boulder", "1800 Pearl St, Boulder, CO 80302", "+1 303 555 0140"),
+            ("Denver Highlands", "3300 W 32nd Ave, Denver, CO 80211", "+1 303 555 0175"),
+        ],
+        "staff": [
+            ("ada", "Ada", "Morgan", Role.CLINIC_ADMIN, None),
+            ("alice", "Alice", "Chen", Role.CLINICIAN, (Profession.PHYSICAL_THERAPIST, "PT-0041187", "US-CO")),
+            ("bob", "Bob", "Okafor", Role.CLINICIAN, (Profession.PHYSICAL_THERAPIST, "PT-0039920", "US-CO")),
+            ("fran", "Fran", "Diaz", Role.FRONT_DESK, None),
+        ],
+        "portal_patient": ("pat", "Pat", "Kowalski"),
+    },
+    {
+        "slug": "yarra-myo",
+        "name": "Yarra Myotherapy & Sports Clinic",
+        "tz": "Australia/Melbourne",
+        "sites": [("Fitzroy", "212 Brunswick St, Fitzroy VIC 3065", "+61 3 9000 4410")],
+        "staff": [
+            ("yvonne", "Yvonne", "Kelly", Role.CLINIC_ADMIN, None),
+            ("charlie", "Charlie", "Nguyen", Role.CLINICIAN, (Profession.MYOTHERAPIST, "MYO-22871", "AU-VIC")),
+            ("dana", "Dana", "Papadopoulos", Role.CLINICIAN, (Profession.PHYSICAL_THERAPIST, "PHY0001734412", "AU")),
+            ("evan", "Evan", "Walsh", Role.FRONT_DESK, None),
+        ],
+        "portal_patient": ("quinn", "Quinn", "Harper"),
+    },
+]
+
+GIVEN_F = [
+    "Maria",
+    "Sofia",
+    "Hannah",
+    "Grace",
+    "Olivia",
+    "Priya",
+    "Aisha",
+    "Chloe",
+    "Ingrid",
+    "Lucia",
+    "Mei",
+    "Rosa",
+    "Tamsin",
+    "Noor",
+    "Elena",
+    "Ruth",
+    "Keiko",
+    "Amara",
+    "Zoe",
+    "Beatriz",
+]
+GIVEN_M = [
+    "James",
+    "Daniel",
+    "Samuel",
+    "Luis",
+    "Tomasz",
+    "Arjun",
+    "Kofi",
+    "Liam",
+    "Mateo",
+    "Hiro",
+    "Oscar",
+    "Patrick",
+    "Ethan",
+    "Yusuf",
+    "Felix",
+    "Noah",
+    "Ravi",
+    "Diego",
+    "Owen",
+    "Marcus",
+]
+FAMILY = [
+    "Alvarez",
+    "Brennan",
+    "Castillo",
+    "Dubois",
+    "Eriksen",
+    "Fitzgerald",
+    "Gallagher",
+    "Haddad",
+    "Ivanova",
+    "Jensen",
+    "Kaur",
+    "Lindqvist",
+    "Moreau",
+    "Novak",
+    "O'Brien",
+    "Petrov",
+    "Quintero",
+    "Rossi",
+    "Sato",
+    "Thompson",
+    "Usman",
+    "Varga",
+    "Whitfield",
+    "Xu",
+    "Yilmaz",
+    "Zimmerman",
+    "Abernathy",
+    "Barros",
+    "Cohen",
+    "Delaney",
+    "Mbeki",
+    "Tanaka",
+]
+REASONS = [
+    "Neck pain and headaches",
+    "Low back pain",
+    "Lateral elbow pain",
+    "Shoulder pain, overhead",
+    "Plantar heel pain",
+    "Jaw pain (TMD)",
+    "Hip and buttock pain",
+    "Knee pain on stairs",
+    "Upper back tightness",
+    "Calf tightness, running",
+    "Follow-up: neck",
+    "Follow-up: low back",
+]
+PATIENTS_PER_CLINIC = 22
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    clinic: str
+    username: str
+    name: str
+    role: str
+
+
+Progress = Callable[[str], None]
+
+
+def _patient_data(rng: random.Random, index: int) -> dict[str, object]:
+    female = index % 2 == 0
+    given = rng.choice(GIVEN_F if female else GIVEN_M)
+    family = rng.choice(FAMILY)
+    today = timezone.localdate()
+    dob = today - dt.timedelta(days=rng.randint(19 * 365, 78 * 365))
+    height = rng.gauss(164 if female else 177, 7)
+    bmi = rng.uniform(18.2, 33.5)
+    weight = bmi * (height / 100) ** 2
+    slug = f"{given}.{family}".lower().replace("'", "")
+    return {
+        "given_name": given,
+        "family_name": family,
+        "date_of_birth": dob,
+        "sex": "female" if female else "male",
+        "email": f"{slug}{index}@example.org",
+        "phone": f"+1 555 01{index:02d} {rng.randint(1000, 9999)}",
+        "height_cm": Decimal(f"{height:.1f}"),
+        "weight_kg": Decimal(f"{weight:.1f}"),
+    }
+
+
+def _ensure_clinic(spec: dict, rng: random.Random, progress: Progress) -> None:  # type: ignore[type-arg]
+    clinic = Clinic.objects.create(name=spec["name"], slug=spec["slug"], time_zone=spec["tz"])
+    sites = [Site.objects.create(clinic=clinic, name=n, address=a, phone=p) for n, a, p in spec["sites"]]
+    admin: User | None = None
+    clinicians: list[User] = []
+    for username, first, last, role, pro in spec["staff"]:
+        user = accounts.create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            clinic_slug=clinic.slug,
+            role=role,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@{clinic.slug}.example.org",
+            profession=pro[0] if pro else None,
+        )
+        if role == Role.CLINIC_ADMIN:
+            admin = user
+        if pro:
+            profile = PractitionerProfile.objects.get(user=user)
+            profile.licence_number, profile.licence_jurisdiction = pro[1], pro[2]
+            profile.licence_expires_on = timezone.localdate() + dt.timedelta(days=400)
+            profile.licence_verified_at = timezone.now()
+            profile.save()
+            profile.sites.set(sites)
+            DryNeedlingCertification.objects.create(
+                practitioner=profile,
+                issuer="Myopain Seminars" if pro[2].startswith("US") else "Dry Needling Australia",
+                course="Trigger point dry needling, levels 1-2",
+                hours=Decimal("54"),
+                completed_on=timezone.localdate() - dt.timedelta(days=rng.randint(200, 900)),
+                expires_on=timezone.localdate() + dt.timedelta(days=rng.randint(300, 700)),
+                verified=True,
+            )
+            clinicians.append(user)
+        progress(f"{clinic.name}: {user.get_full_name()} ({user.get_role_display()})")
+    assert admin is not None
+    for i in range(PATIENTS_PER_CLINIC):
+        data = _patient_data(rng, i)
+        data["home_site_id"] = sites[i % len(sites)].pk
+        data["primary_clinician_id"] = clinicians[i % len(clinicians)].pk
+        patients.create_patient(admin, data)
+    progress(f"{clinic.name}: {PATIENTS_PER_CLINIC} patients")
+    login, first, last = spec["portal_patient"]
+    portal_user = accounts.create_user(
+        username=login,
+        password=DEMO_PASSWORD,
+        clinic_slug=clinic.slug,
+        role=Role.PATIENT,
+        first_name=first,
+        last_name=last,
+        email=f"{login}@example.org",
+    )
+    record = patients.create_patient(
+        admin,
+        {
+            "given_name": first,
+            "family_name": last,
+            "date_of_birth": dt.date(1986, 4, 12),
+            "sex": "female",
+            "email": f"{login}@example.org",
+            "height_cm": Decimal("166.0"),
+            "weight_kg": Decimal("58.5"),
+            "home_site_id": sites[0].pk,
+            "primary_clinician_id": clinicians[0].pk,
+        },
+    )
+    Patient.objects.filter(pk=record.pk).update(user=portal_user)
+    progress(f"{clinic.name}: portal patient {first} {last}")
+
+
+def _ensure_today(clinic: Clinic, rng: random.Random) -> int:
+    tz = zoneinfo.ZoneInfo(clinic.time_zone)
+    day = timezone.localdate(timezone=tz)
+    start, end = day_bounds(day, clinic.time_zone)
+    if Appointment.objects.filter(clinic=clinic, starts_at__gte=start, starts_at__lt=end).exists():
+        return 0
+    admin = User.objects.filter(clinic=clinic, role=Role.CLINIC_ADMIN).first()
+    assert admin is not None
+    clinicians = list(User.objects.filter(clinic=clinic, role=Role.CLINICIAN).order_by("username"))
+    site_ids = list(clinic.sites.values_list("pk", flat=True))
+    pool = list(Patient.objects.filter(clinic=clinic).order_by("chart_number"))
+    portal = [p for p in pool if p.user_id]
+    rng.shuffle(pool)
+    booked = 0
+    for c_index, clinician in enumerate(clinicians):
+        for slot in range(6):
+            patient = portal[0] if (c_index == 0 and slot == 1 and portal) else pool[(c_index * 6 + slot) % len(pool)]
+            kind = Appointment.Kind.EVALUATION if slot in (0, 3) else Appointment.Kind.FOLLOW_UP
+            starts = dt.datetime.combine(
+                day, dt.time(8 + slot + (1 if slot >= 3 else 0), 0 if c_index == 0 else 30), tzinfo=tz
+            )
+            book_appointment(
+                admin,
+                patient_id=patient.pk,
+                clinician_id=clinician.pk,
+                site_id=site_ids[c_index % len(site_ids)],
+                starts_at=starts,
+                kind=kind,
+                reason=rng.choice(REASONS),
+            )
+            booked += 1
+        # and one follow-up next week, 1-2 weeks apart as a course of care runs
+        book_appointment(
+            admin,
+            patient_id=pool[c_index].pk,
+            clinician_id=clinician.pk,
+            site_id=site_ids[0],
+            starts_at=dt.datetime.combine(day + dt.timedelta(days=7), dt.time(9, 0), tzinfo=tz),
+            reason="Follow-up",
+        )
+        booked += 1
+    return booked
+
+
+def seed_demo(progress: Progress = lambda message: None) -> list[DemoLogin]:
+    """Create the demo clinics (once) and today's appointments (each day)."""
+    rng = random.Random(20260101)
+    for spec in CLINICS:
+        if not Clinic.objects.filter(slug=spec["slug"]).exists():
+            with transaction.atomic():
+                _ensure_clinic(spec, rng, progress)
+        clinic = Clinic.objects.get(slug=spec["slug"])
+        with transaction.atomic():
+            booked = _ensure_today(clinic, rng)
+        if booked:
+            progress(f"{clinic.name}: {booked} appointments today and next week")
+    logins = []
+    for spec in CLINICS:
+        for username, first, last, role, _ in spec["staff"]:
+            logins.append(DemoLogin(spec["name"], username, f"{first} {last}", Role(role).label))
+        login, first, last = spec["portal_patient"]
+        logins.append(DemoLogin(spec["name"], login, f"{first} {last}", Role.PATIENT.label))
+    return logins

@@ -1,0 +1,1 @@
+"""Cited reference knowledge (regions, muscles, conditions, sources) as data. No Django."""

@@ -1,0 +1,67 @@
+"""Appointments: who sees whom, where and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from needlepoint.accounts.models import Clinic, Role, Site, User
+from needlepoint.patients.models import Patient
+
+
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
+    def visible_to(self, user: Any) -> AppointmentQuerySet:
+        if not getattr(user, "is_authenticated", False) or user.clinic_id is None:
+            return self.none()
+        if user.role == Role.PATIENT:
+            return self.filter(clinic_id=user.clinic_id, patient__user_id=user.pk)
+        if user.role in (Role.CLINIC_ADMIN, Role.CLINICIAN, Role.FRONT_DESK):
+            return self.filter(clinic_id=user.clinic_id)
+        return self.none()
+
+    def between(self, start: dt.datetime, end: dt.datetime) -> AppointmentQuerySet:
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
+
+
+class Appointment(models.Model):
+    class Kind(models.TextChoices):
+        EVALUATION = "evaluation", "Evaluation"
+        FOLLOW_UP = "follow_up", "Follow-up"
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        ARRIVED = "arrived", "Arrived"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        NO_SHOW = "no_show", "Did not attend"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="appointments")
+    clinician = models.ForeignKey(User, on_delete=models.PROTECT, related_name="appointments")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FOLLOW_UP)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.BOOKED)
+    starts_at = models.DateTimeField(db_index=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(5), MaxValueValidator(240)]
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["clinic", "starts_at"]), models.Index(fields=["clinician", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)

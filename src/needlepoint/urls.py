@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from needlepoint.api.root import api
+from needlepoint.web import views as web_views
+
+admin.site.site_header = "Needlepoint administration"
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("patients/", include("needlepoint.patients.urls")),
+    path("portal/", web_views.portal_home, name="portal-home"),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,34 @@
+"""Shared fixtures. Browser tests need Debian's Chromium: skipped with a message without it,
+but never in CI (CI=true), where a missing browser is a failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("NEEDLEPOINT_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> None:
+    # Argon2 is the configured hasher (tested in test_auth.py); tests hash hundreds of passwords,
+    # so they use a fast one. Session scope: setUpTestData runs before function fixtures.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"CI must run the browser tests, but Chromium is missing at {CHROMIUM}")
+    skip = pytest.mark.skip(reason=f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,144 @@
+"""Every route is classified, and every route that shows a record refuses outsiders with 404.
+
+Adding a URL without classifying it here fails ``test_every_route_is_classified``: a new page
+cannot ship without its isolation test.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from tests.base import ClinicTestCase
+
+from needlepoint.audit.models import AuditEvent
+
+# Routes showing or changing one patient's record: {patient} is filled in.
+PATIENT_PAGES = ["/patients/{patient}/", "/patients/{patient}/edit/"]
+PATIENT_API = [("get", "/api/v1/patients/{patient}"), ("patch", "/api/v1/patients/{patient}")]
+# Routes without a record in the path, open to any signed-in member of the right role.
+STAFF_PAGES = ["/", "/patients/", "/patients/new/"]
+PATIENT_ONLY_PAGES = ["/portal/"]
+PUBLIC = ["/login/", "/logout/", "/healthz", "/api/openapi.json", "/api/docs"]
+API_COLLECTIONS = ["/api/v1/patients"]
+ADMIN_PREFIX = "/admin/"
+
+CLASSIFIED = {
+    "",
+    "login/",
+    "logout/",
+    "healthz",
+    "portal/",
+    "patients/",
+    "patients/new/",
+    "patients/<uuid:patient_id>/",
+    "patients/<uuid:patient_id>/edit/",
+    "api/",
+    "api/openapi.json",
+    "api/docs",
+    "api/v1/patients",
+    "api/v1/patients/<patient_id>",
+}
+
+
+def _walk(patterns: list, prefix: str = "") -> list[str]:  # type: ignore[type-arg]
+    routes = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            sub = prefix + str(p.pattern)
+            if sub.startswith("admin/"):
+                continue  # Django admin: superusers only, covered in test_admin_is_for_superusers
+            routes.extend(_walk(p.url_patterns, sub))
+        elif isinstance(p, URLPattern):
+            routes.append(prefix + str(p.pattern).lstrip("^").rstrip("$"))
+    return routes
+
+
+class RouteRegistryTests(ClinicTestCase):
+    def test_every_route_is_classified(self) -> None:
+        routes = set(_walk(get_resolver().url_patterns))
+        unclassified = routes - CLASSIFIED
+        assert not unclassified, f"classify these routes in test_isolation.py: {sorted(unclassified)}"
+
+
+class OutsiderGets404Tests(ClinicTestCase):
+    def _pages(self, pid: object) -> list[str]:
+        return [p.format(patient=pid) for p in PATIENT_PAGES]
+
+    def test_charlie_cannot_see_front_range_records(self) -> None:
+        self.login(self.charlie)
+        for path in self._pages(self.olive.pk):
+            response = self.client.get(path)
+            assert response.status_code == 404, path
+            assert b"Olive" not in response.content and b"Brennan" not in response.content
+
+    def test_charlie_cannot_post_to_front_range_records(self) -> None:
+        self.login(self.charlie)
+        self.client.get("/patients/")
+        token = self.client.cookies["csrftoken"].value
+        response = self.client.post(
+            f"/patients/{self.olive.pk}/edit/", {"csrfmiddlewaretoken": token, "given_name": "Hacked"}
+        )
+        assert response.status_code == 404
+        self.olive.refresh_from_db()
+        assert self.olive.given_name == "Olive"
+
+    def test_unknown_and_foreign_ids_answer_alike(self) -> None:
+        self.login(self.charlie)
+        foreign = self.client.get(f"/patients/{self.olive.pk}/")
+        missing = self.client.get("/patients/00000000-0000-4000-8000-000000000000/")
+        assert foreign.status_code == missing.status_code == 404
+        strip = re.compile(rb'"X-CSRFToken": "[^"]+"|name="csrfmiddlewaretoken" value="[^"]+"')
+        assert strip.sub(b"", foreign.content) == strip.sub(b"", missing.content)
+
+    def test_patient_cannot_open_staff_pages_even_for_own_record(self) -> None:
+        self.login(self.pat)
+        for path in self._pages(self.pat_record.pk) + self._pages(self.olive.pk) + STAFF_PAGES[1:]:
+            assert self.client.get(path).status_code == 404, path
+        assert self.client.get("/").status_code == 302  # home sends patients to their portal
+
+    def test_staff_cannot_open_the_patient_portal(self) -> None:
+        self.login(self.alice)
+        assert self.client.get("/portal/").status_code == 404
+
+    def test_api_refuses_outsiders_with_404(self) -> None:
+        for method, template in PATIENT_API:
+            path = template.format(patient=self.olive.pk)
+            for outsider in (self.charlie, self.pat):
+                response = getattr(self.api(outsider), method)(path, data={}, content_type="application/json")
+                assert response.status_code == 404, (outsider.username, method, path)
+                assert b"Olive" not in response.content
+
+    def test_failed_reads_leave_no_chart_read_in_the_audit(self) -> None:
+        self.login(self.charlie)
+        self.client.get(f"/patients/{self.olive.pk}/")
+        assert not AuditEvent.objects.filter(action="read", object_id=str(self.olive.pk)).exists()
+
+
+class SignedOutTests(ClinicTestCase):
+    def test_pages_redirect_to_login(self) -> None:
+        for path in STAFF_PAGES + PATIENT_ONLY_PAGES + self_pages(self.olive.pk):
+            response = self.client.get(path)
+            assert response.status_code == 302 and response["Location"].startswith("/login/"), path
+
+    def test_api_needs_a_token(self) -> None:
+        for path in API_COLLECTIONS + [t.format(patient=self.olive.pk) for _, t in PATIENT_API]:
+            response = self.client.get(path)
+            assert response.status_code == 401, path
+            assert response["Content-Type"] == "application/problem+json"
+
+    def test_public_routes_answer(self) -> None:
+        for path in PUBLIC:
+            if path == "/logout/":
+                continue  # POST only
+            assert self.client.get(path).status_code == 200, path
+
+    def test_admin_is_for_superusers(self) -> None:
+        self.login(self.ada)
+        response = self.client.get("/admin/patients/")
+        assert response.status_code in (302, 404)
+        assert self.client.get("/admin/").status_code == 302  # to the admin login
+
+
+def self_pages(pid: object) -> list[str]:
+    return [p.format(patient=pid) for p in PATIENT_PAGES]
