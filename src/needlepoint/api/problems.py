@@ -42,6 +42,17 @@ def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def document_problem_responses(schema: Any) -> Any:
+    """Error responses are sent as application/problem+json; say so in the OpenAPI document."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content")
+                if str(status).startswith(("4", "5")) and content and "application/json" in content:
+                    response["content"] = {PROBLEM: content["application/json"]}
+    return schema
+
+
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from needlepoint import __version__
@@ -9,7 +11,14 @@ from needlepoint.api import problems
 from needlepoint.api.auth import BearerToken
 from needlepoint.patients.api import router as patients_router
 
-api = NinjaAPI(
+
+class NeedlepointAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return problems.document_problem_responses(schema)
+
+
+api = NeedlepointAPI(
     title="Needlepoint API",
     version=f"v1 ({__version__})",
     description=(

@@ -88,7 +88,7 @@ class PatientPage(Schema):
 
 class ListFilters(Schema):
     search: Annotated[str, Field(max_length=100)] = ""
-    page: Annotated[int, Field(ge=1)] = 1
+    page: Annotated[int, Field(ge=1, le=services.MAX_PAGE)] = 1
     page_size: Annotated[int, Field(ge=1, le=100)] = 25
 
 

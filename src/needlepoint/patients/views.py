@@ -15,7 +15,7 @@ from needlepoint.web.access import staff_required
 def patient_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     try:
-        page_number = max(1, int(request.GET.get("page", "1")))
+        page_number = min(max(1, int(request.GET.get("page", "1"))), services.MAX_PAGE)
     except ValueError:
         page_number = 1
     page = services.list_patients(request.user, search=query, page=page_number, page_size=25)  # type: ignore[arg-type]
