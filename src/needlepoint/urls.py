@@ -12,6 +12,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("patients/", include("needlepoint.patients.urls")),
+    path("clinic/", include("needlepoint.accounts.urls")),
+    path("clinic/audit/", include("needlepoint.audit.urls")),
     path("portal/", web_views.portal_home, name="portal-home"),
     path("healthz", web_views.healthz, name="healthz"),
     path("api/", api.urls),

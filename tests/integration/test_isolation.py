@@ -17,7 +17,8 @@ from needlepoint.audit.models import AuditEvent
 PATIENT_PAGES = ["/patients/{patient}/", "/patients/{patient}/edit/"]
 PATIENT_API = [("get", "/api/v1/patients/{patient}"), ("patch", "/api/v1/patients/{patient}")]
 # Routes without a record in the path, open to any signed-in member of the right role.
-STAFF_PAGES = ["/", "/patients/", "/patients/new/"]
+STAFF_PAGES = ["/", "/patients/", "/patients/new/", "/clinic/team/"]
+ADMIN_PAGES = ["/clinic/audit/"]
 PATIENT_ONLY_PAGES = ["/portal/"]
 PUBLIC = ["/login/", "/logout/", "/healthz", "/api/openapi.json", "/api/docs"]
 API_COLLECTIONS = ["/api/v1/patients"]
@@ -31,6 +32,8 @@ CLASSIFIED = {
     "portal/",
     "patients/",
     "patients/new/",
+    "clinic/team/",
+    "clinic/audit/",
     "patients/<uuid:patient_id>/",
     "patients/<uuid:patient_id>/edit/",
     "api/",
@@ -97,6 +100,15 @@ class OutsiderGets404Tests(ClinicTestCase):
             assert self.client.get(path).status_code == 404, path
         assert self.client.get("/").status_code == 302  # home sends patients to their portal
 
+    def test_only_clinic_admins_open_admin_pages(self) -> None:
+        for user in (self.alice, self.fran, self.pat, self.charlie):
+            self.login(user)
+            for path in ADMIN_PAGES:
+                assert self.client.get(path).status_code == 404, (user.username, path)
+        self.login(self.ada)
+        for path in ADMIN_PAGES:
+            assert self.client.get(path).status_code == 200, path
+
     def test_staff_cannot_open_the_patient_portal(self) -> None:
         self.login(self.alice)
         assert self.client.get("/portal/").status_code == 404
@@ -117,7 +129,7 @@ class OutsiderGets404Tests(ClinicTestCase):
 
 class SignedOutTests(ClinicTestCase):
     def test_pages_redirect_to_login(self) -> None:
-        for path in STAFF_PAGES + PATIENT_ONLY_PAGES + self_pages(self.olive.pk):
+        for path in STAFF_PAGES + ADMIN_PAGES + PATIENT_ONLY_PAGES + self_pages(self.olive.pk):
             response = self.client.get(path)
             assert response.status_code == 302 and response["Location"].startswith("/login/"), path
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from needlepoint.accounts.models import ApiToken, Clinic, PractitionerProfile, Profession, Role, User
+from needlepoint.accounts.models import ApiToken, Clinic, PractitionerProfile, Profession, Role, Site, User
 from needlepoint.audit import services as audit
 from needlepoint.errors import InvalidInput, NotFound
 
@@ -106,3 +106,33 @@ def user_for_token(secret: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def team_overview(actor: User) -> dict[str, object]:
+    """Sites, staff and practitioners' credentials for the actor's clinic."""
+    today = timezone.localdate()
+    staff = list(
+        User.objects.filter(clinic_id=actor.clinic_id, is_active=True)
+        .exclude(role=Role.PATIENT)
+        .select_related("practitioner")
+        .prefetch_related("practitioner__certifications", "practitioner__sites")
+        .order_by("role", "last_name")
+    )
+    rows = []
+    for person in staff:
+        profile = getattr(person, "practitioner", None)
+        certifications = list(profile.certifications.all()) if profile else []
+        rows.append(
+            {
+                "user": person,
+                "profile": profile,
+                "certifications": [(c, c.is_current(today)) for c in certifications],
+                "has_current_certification": any(c.is_current(today) for c in certifications),
+                "licence_current": bool(
+                    profile
+                    and profile.licence_number
+                    and (profile.licence_expires_on is None or profile.licence_expires_on >= today)
+                ),
+            }
+        )
+    return {"people": rows, "sites": list(Site.objects.filter(clinic_id=actor.clinic_id))}

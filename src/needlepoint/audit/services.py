@@ -166,3 +166,26 @@ def verify_chain() -> VerifyResult:
         elif head is not None and last is None and head.seq > 0:
             broken = ChainBreak(head.seq, 0, "all audit rows are missing")
     return VerifyResult(checked=checked, total=total, broken=broken)
+
+
+@dataclass(frozen=True)
+class EventPage:
+    items: list[AuditEvent]
+    page: int
+    has_next: bool
+
+
+def clinic_events(
+    viewer: Any, *, page: int = 1, actor: str = "", action: str = "", patient: str = "", page_size: int = 50
+) -> EventPage:
+    """One clinic's audit events for its administrator (newest first)."""
+    qs = AuditEvent.objects.filter(clinic_id=viewer.clinic_id)
+    if actor:
+        qs = qs.filter(actor_name__icontains=actor)
+    if action in Action.values:
+        qs = qs.filter(action=action)
+    if patient:
+        qs = qs.filter(patient_id=patient)
+    start = (page - 1) * page_size
+    rows = list(qs.order_by("-seq")[start : start + page_size + 1])
+    return EventPage(items=rows[:page_size], page=page, has_next=len(rows) > page_size)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+import zoneinfo
 from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from needlepoint.accounts.models import Clinic, Role, Site, User
 from needlepoint.patients.models import Patient
@@ -60,7 +62,8 @@ class Appointment(models.Model):
         indexes = [models.Index(fields=["clinic", "starts_at"]), models.Index(fields=["clinician", "starts_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+        local = timezone.localtime(self.starts_at, zoneinfo.ZoneInfo(self.clinic.time_zone))
+        return f"{self.get_kind_display()} {local:%Y-%m-%d %H:%M}"
 
     @property
     def ends_at(self) -> dt.datetime:

@@ -35,3 +35,4 @@ def _guard(allowed: Callable[[Any], bool]) -> Callable[[View], View]:
 staff_required = _guard(lambda u: u.is_clinic_staff)
 patient_required = _guard(lambda u: u.is_patient_user)
 signed_in = _guard(lambda u: u.clinic_id is not None)
+clinic_admin_required = _guard(lambda u: u.is_clinic_admin)
