@@ -5,10 +5,10 @@ import zoneinfo
 from decimal import Decimal
 
 from django.utils import timezone
+from tests.base import ClinicTestCase
 
 from needlepoint.accounts.models import DryNeedlingCertification
 from needlepoint.patients import services
-from tests.base import ClinicTestCase
 
 
 class AuditLogPageTests(ClinicTestCase):
