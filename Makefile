@@ -25,7 +25,7 @@ serve: install
 	$(BIN)/needlepoint serve --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
