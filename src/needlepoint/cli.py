@@ -23,6 +23,8 @@ app = typer.Typer(
 )
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+atlas_app = typer.Typer(help="The trigger-point atlas (reference data; no database needed).", no_args_is_help=True)
+app.add_typer(atlas_app, name="atlas")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 
@@ -33,8 +35,13 @@ Port = Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="TCP p
 Host = Annotated[str, typer.Option("--host", help="Address to listen on.")]
 
 
+def _error_line(message: str) -> None:
+    # markup off: messages quote user input, which may contain [brackets]
+    err.print(f"error: {message}", style="bold red", markup=False, highlight=False, soft_wrap=True)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    _error_line(message)
     raise typer.Exit(code)
 
 
@@ -184,6 +191,158 @@ def audit_verify() -> None:
     out.print(f"[green]✓[/] audit chain intact: {result.checked} rows verified")
 
 
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _print_json(data: Any) -> None:
+    import json
+
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@atlas_app.command("muscles")
+def atlas_muscles(
+    as_json: JsonFlag = False,
+    search: Annotated[str, typer.Option(help="Words in the name or aliases.")] = "",
+    group: Annotated[str, typer.Option(help="Muscle group, e.g. neck, rotator-cuff.")] = "",
+) -> None:
+    """List the atlas's muscles."""
+    from needlepoint.atlas import services
+    from needlepoint.knowledge import MUSCLE_GROUPS
+
+    if group and group not in MUSCLE_GROUPS:
+        fail(f"unknown group {group!r}; choose one of {', '.join(MUSCLE_GROUPS)}")
+    muscles = services.search_muscles(search, group)
+    if as_json:
+        _print_json([m.model_dump(mode="json") for m in muscles])
+        return
+    table = Table(title=f"{len(muscles)} muscles", title_justify="left")
+    for column in ("id", "name", "group", "trigger points", "needle (mm)"):
+        table.add_column(column)
+    for m in muscles:
+        low, high = m.needling.needle_length_mm
+        table.add_row(m.id, m.name, m.group, str(len(m.trigger_points)), f"{low}-{high}")
+    out.print(table)
+
+
+@atlas_app.command("show")
+def atlas_show(
+    muscle_id: Annotated[str, typer.Argument(metavar="ID", help="Muscle id, e.g. upper-trapezius.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Show one muscle: referral zones, needling guidance, danger structures, sources."""
+    from needlepoint.atlas import services
+
+    m = services.muscle(muscle_id)
+    if as_json:
+        _print_json(m.model_dump(mode="json"))
+        return
+    kb = services.knowledge()
+    label = lambda code: kb.regions[code].label  # noqa: E731
+    out.print(f"[bold]{m.name}[/] ({m.id}) · {m.group}" + (f" · also: {', '.join(m.aliases)}" if m.aliases else ""))
+    for tp in m.trigger_points:
+        flag = "" if tp.confirmed else " [yellow](pattern not yet confirmed)[/]"
+        out.print(f"\n[bold]Trigger point {tp.id}[/]{flag}: {tp.location}")
+        out.print("  refers to: " + ", ".join(label(c) for c in tp.referral.primary))
+        if tp.referral.spillover:
+            out.print("  spillover: " + ", ".join(label(c) for c in tp.referral.spillover))
+        if tp.referral.contralateral:
+            out.print("  other side: " + ", ".join(label(c) for c in tp.referral.contralateral))
+    n = m.needling
+    out.print(f"\n[bold]Needling[/] ({n.needle_length_mm[0]}-{n.needle_length_mm[1]} mm needle)")
+    out.print(f"  position: {n.position}\n  palpation: {n.palpation}\n  approach: {n.approach}\n  depth: {n.depth}")
+    if n.max_needle_length_mm or n.max_depth_mm:
+        limit = (
+            f"needle at most {n.max_needle_length_mm:g} mm"
+            if n.max_needle_length_mm
+            else f"depth at most {n.max_depth_mm:g} mm"
+        )
+        out.print(f"  [bold red]limit:[/] {limit} ({n.limit_source})")
+    for d in m.danger_structures:
+        out.print(f"\n[bold red]Danger: {d.name}[/] ({d.kind}): {d.precaution}")
+    out.print(
+        "\n[bold]Sources[/]: " + "; ".join(f"{r.authors} {r.year or ''} ({r.id})" for r in services.muscle_sources(m))
+    )
+
+
+@atlas_app.command("regions")
+def atlas_regions(as_json: JsonFlag = False) -> None:
+    """The body-region vocabulary (codes used in pain drawings and referral zones)."""
+    from needlepoint.atlas import services
+
+    regions = list(services.knowledge().regions.values())
+    if as_json:
+        _print_json([r.model_dump(mode="json") for r in regions])
+        return
+    table = Table(
+        title=f"{len(regions)} body regions (every non-midline region exists left and right)", title_justify="left"
+    )
+    for column in ("code", "label", "view", "midline", "group"):
+        table.add_column(column)
+    for r in regions:
+        table.add_row(r.code, r.label, r.view, "yes" if r.midline else "", r.group)
+    out.print(table)
+
+
+@atlas_app.command("conditions")
+def atlas_conditions(
+    as_json: JsonFlag = False, search: Annotated[str, typer.Option(help="Words in the name or an ICD-10-CM code.")] = ""
+) -> None:
+    """Conditions treated, with ICD-10-CM codes and evidence."""
+    from needlepoint.atlas import services
+
+    conditions = services.search_conditions(search)
+    if as_json:
+        _print_json([c.model_dump(mode="json") for c in conditions])
+        return
+    table = Table(title=f"{len(conditions)} conditions", title_justify="left")
+    for column in ("id", "name", "ICD-10-CM", "muscles", "evidence rows"):
+        table.add_column(column)
+    for c in conditions:
+        table.add_row(
+            c.id,
+            c.name,
+            ", ".join(i.code for i in c.icd10cm[:3]) + ("…" if len(c.icd10cm) > 3 else ""),
+            str(len(c.muscles)),
+            str(len(c.evidence)),
+        )
+    out.print(table)
+
+
+@app.command("suggest")
+def suggest_command(
+    regions: Annotated[
+        list[str],
+        typer.Argument(metavar="REGION[:SIDE]...", help="Painful regions, e.g. head.temple:left elbow.lateral:right."),
+    ],
+    as_json: JsonFlag = False,
+    limit: Annotated[int, typer.Option(min=1, max=50, help="How many suggestions.")] = 10,
+) -> None:
+    """Rank trigger points whose referred pain best explains a pain drawing."""
+    from needlepoint.atlas import services
+
+    ranked = services.suggest(regions, limit=limit)
+    if as_json:
+        _print_json([s.as_dict() for s in ranked])
+        return
+    if not ranked:
+        out.print("No trigger point in the atlas refers pain to these regions.")
+        return
+    table = Table(title="Trigger points that best explain the drawing", title_justify="left")
+    for column in ("#", "muscle", "side", "score", "explains", "does not explain"):
+        table.add_column(column)
+    for rank, s in enumerate(ranked, 1):
+        table.add_row(
+            str(rank),
+            s.name,
+            s.side,
+            f"{s.score:.2f}",
+            ", ".join(f"{e.region}{':' + e.side if e.side else ''} ({e.match})" for e in s.explains),
+            ", ".join(f"{r}{':' + side if side else ''}" for r, side in s.missing) or "—",
+        )
+    out.print(table)
+
+
 @app.command()
 def version() -> None:
     """Print the version."""
@@ -222,7 +381,7 @@ def main(argv: list[str] | None = None) -> Any:
         err.print("aborted")
         sys.exit(130)
     except (ConfigError, ServiceError) as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        _error_line(str(exc))
         sys.exit(2 if isinstance(exc, ConfigError) else 1)
     except Exception as exc:  # click usage errors and anything unexpected
         if isinstance(exc, _usage_errors()):
@@ -233,7 +392,7 @@ def main(argv: list[str] | None = None) -> Any:
         from django.db import Error as DatabaseError
 
         kind = "database error" if isinstance(exc, DatabaseError) else "unexpected error"
-        err.print(f"[bold red]error:[/] {kind}: {exc}".rstrip(), highlight=False, soft_wrap=True)
+        _error_line(f"{kind}: {exc}".rstrip())
         sys.exit(1)
 
 

@@ -1,0 +1,73 @@
+"""The atlas and suggest commands: reference data only, no database."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from needlepoint.cli import main
+from needlepoint.knowledge import load_knowledge
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_atlas_regions_json_is_the_whole_vocabulary(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "atlas", "regions", "--json")
+    regions = json.loads(out)
+    assert code == 0 and len(regions) == 86
+    assert {"code": "elbow.lateral", "view": "both", "midline": False, "group": "limb.upper",
+            "label": "outer elbow (lateral epicondyle)"} in regions
+
+
+def test_atlas_muscles_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "atlas", "muscles", "--json")
+    muscles = json.loads(out)
+    assert code == 0 and len(muscles) == len(load_knowledge().muscles) >= 70
+    assert all(m["sources"] for m in muscles)
+
+
+def test_atlas_muscles_search_and_bad_group(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "atlas", "muscles", "--json", "--search", "trapezius upper")
+    assert code == 0 and [m["id"] for m in json.loads(out)] == ["upper-trapezius"]
+    code, _, err = run(capsys, "atlas", "muscles", "--group", "wings")
+    assert code == 1 and "unknown group 'wings'" in err
+
+
+def test_atlas_show(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "atlas", "show", "rhomboid-major")
+    assert code == 0 and "Rhomboid major" in out and "19 mm" in out and "Danger" in out
+    code, _, err = run(capsys, "atlas", "show", "wingus")
+    assert code == 1 and "no muscle 'wingus'" in err and "Traceback" not in err
+
+
+def test_atlas_conditions_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "atlas", "conditions", "--json")
+    conditions = json.loads(out)
+    assert code == 0 and len(conditions) >= 25
+    assert any(c["id"] == "lateral-epicondylalgia" and c["icd10cm"] for c in conditions)
+
+
+def test_suggest_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "suggest", "elbow.lateral:right", "hand.thumb_web:right", "--json", "--limit", "3")
+    ranked = json.loads(out)
+    assert code == 0 and len(ranked) == 3
+    assert set(ranked[0]) >= {"muscle", "name", "side", "score", "explains", "missing"}
+    assert ranked[0]["side"] == "right" and ranked[0]["score"] >= ranked[1]["score"]
+    assert ranked[0]["muscle"] in {"supinator", "brachioradialis"}
+
+
+def test_suggest_names_every_bad_region(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "suggest", "head.tempel:left", "elbow.lateral:up", "head.vertex:left")
+    assert code == 1 and out == ""
+    assert "unknown region code 'head.tempel'" in err
+    assert "unknown side 'up'" in err and "head.vertex is a midline region" in err
+    assert "Traceback" not in err
