@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "needlepoint.accounts",
     "needlepoint.patients",
     "needlepoint.scheduling",
+    "needlepoint.atlas",
     "needlepoint.web",
 ]
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("clinic/", include("needlepoint.accounts.urls")),
     path("clinic/audit/", include("needlepoint.audit.urls")),
     path("portal/", web_views.portal_home, name="portal-home"),
+    path("atlas/", include("needlepoint.atlas.urls")),
+    path("learn/", include("needlepoint.atlas.public_urls")),
     path("healthz", web_views.healthz, name="healthz"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -17,7 +17,8 @@ from needlepoint.audit.models import AuditEvent
 PATIENT_PAGES = ["/patients/{patient}/", "/patients/{patient}/edit/"]
 PATIENT_API = [("get", "/api/v1/patients/{patient}"), ("patch", "/api/v1/patients/{patient}")]
 # Routes without a record in the path, open to any signed-in member of the right role.
-STAFF_PAGES = ["/", "/patients/", "/patients/new/", "/clinic/team/"]
+STAFF_PAGES = ["/", "/patients/", "/patients/new/", "/clinic/team/", "/atlas/", "/atlas/finder/",
+               "/atlas/muscles/upper-trapezius/", "/atlas/conditions/neck-pain/"]
 ADMIN_PAGES = ["/clinic/audit/"]
 PATIENT_ONLY_PAGES = ["/portal/"]
 PUBLIC = ["/login/", "/logout/", "/healthz", "/api/openapi.json", "/api/docs"]
@@ -34,6 +35,17 @@ CLASSIFIED = {
     "patients/new/",
     "clinic/team/",
     "clinic/audit/",
+    "atlas/",
+    "atlas/finder/",
+    "atlas/finder/results/",
+    "atlas/muscles/<slug:muscle_id>/",
+    "atlas/conditions/<slug:condition_id>/",
+    "api/v1/atlas/regions",
+    "api/v1/atlas/muscles",
+    "api/v1/atlas/muscles/<muscle_id>",
+    "api/v1/atlas/conditions",
+    "api/v1/atlas/conditions/<condition_id>",
+    "api/v1/suggest",
     "patients/<uuid:patient_id>/",
     "patients/<uuid:patient_id>/edit/",
     "api/",

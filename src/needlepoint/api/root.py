@@ -9,6 +9,8 @@ from ninja import NinjaAPI
 from needlepoint import __version__
 from needlepoint.api import problems
 from needlepoint.api.auth import BearerToken
+from needlepoint.atlas.api import router as atlas_router
+from needlepoint.atlas.api import suggest_router
 from needlepoint.patients.api import router as patients_router
 
 
@@ -33,3 +35,5 @@ api = NeedlepointAPI(
 )
 problems.install(api)
 api.add_router("/v1/patients", patients_router)
+api.add_router("/v1/atlas", atlas_router)
+api.add_router("/v1/suggest", suggest_router)
