@@ -31,3 +31,16 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture
+def sign_in(page: Any, live_server: Any) -> Any:
+    """Sign in through the login form, then land on ``next`` (default: home)."""
+
+    def do(username: str, password: str = "correct-horse-battery", next_path: str = "/") -> None:
+        page.goto(f"{live_server.url}/login/?next={next_path}")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    return do

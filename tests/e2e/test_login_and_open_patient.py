@@ -61,12 +61,9 @@ def test_clinician_logs_in_searches_and_opens_a_patient(page: Page, live_server,
     expect(page.get_by_text("23.5")).to_be_visible()  # BMI: 68 / 1.70^2
 
 
-def test_layout_works_on_a_tablet(page: Page, live_server, front_range) -> None:  # type: ignore[no-untyped-def]
+def test_layout_works_on_a_tablet(page: Page, live_server, sign_in, front_range) -> None:  # type: ignore[no-untyped-def]
     page.set_viewport_size({"width": 768, "height": 1024})
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in("alice")
     page.goto(f"{live_server.url}/patients/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 768  # nothing overflows sideways

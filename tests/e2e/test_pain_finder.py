@@ -21,11 +21,8 @@ def clinician(transactional_db: None) -> User:
     )
 
 
-def test_draw_pain_rank_muscles_open_one_and_see_its_zones(page: Page, live_server, clinician) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{live_server.url}/login/?next=/atlas/finder/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
+def test_draw_pain_rank_muscles_open_one_and_see_its_zones(page: Page, sign_in, clinician) -> None:  # type: ignore[no-untyped-def]
+    sign_in("alice", next_path="/atlas/finder/")
     expect(page.get_by_role("heading", name="Pain-pattern finder")).to_be_visible()
 
     # Tennis-elbow pattern on the patient's right: one region by mouse, one by keyboard.

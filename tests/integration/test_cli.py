@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import pytest
 from tests.base import ClinicTestCase
+from tests.cli import run
 
 from needlepoint.accounts.models import User
-from needlepoint.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 class CliTests(ClinicTestCase):

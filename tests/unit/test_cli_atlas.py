@@ -5,27 +5,22 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.cli import run
 
-from needlepoint.cli import main
 from needlepoint.knowledge import load_knowledge
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_atlas_regions_json_is_the_whole_vocabulary(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "atlas", "regions", "--json")
     regions = json.loads(out)
     assert code == 0 and len(regions) == 86
-    assert {"code": "elbow.lateral", "view": "both", "midline": False, "group": "limb.upper",
-            "label": "outer elbow (lateral epicondyle)"} in regions
+    assert {
+        "code": "elbow.lateral",
+        "view": "both",
+        "midline": False,
+        "group": "limb.upper",
+        "label": "outer elbow (lateral epicondyle)",
+    } in regions
 
 
 def test_atlas_muscles_json(capsys: pytest.CaptureFixture[str]) -> None:
