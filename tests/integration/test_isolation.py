@@ -21,7 +21,8 @@ STAFF_PAGES = ["/", "/patients/", "/patients/new/", "/clinic/team/", "/atlas/", 
                "/atlas/muscles/upper-trapezius/", "/atlas/conditions/neck-pain/"]
 ADMIN_PAGES = ["/clinic/audit/"]
 PATIENT_ONLY_PAGES = ["/portal/"]
-PUBLIC = ["/login/", "/logout/", "/healthz", "/api/openapi.json", "/api/docs"]
+PUBLIC = ["/login/", "/logout/", "/healthz", "/api/openapi.json", "/api/docs", "/learn/", "/learn/conditions/",
+          "/learn/conditions/neck-pain/", "/learn/risks/", "/learn/sources/", "/learn/what-is-dry-needling/"]
 API_COLLECTIONS = ["/api/v1/patients"]
 ADMIN_PREFIX = "/admin/"
 
@@ -35,6 +36,12 @@ CLASSIFIED = {
     "patients/new/",
     "clinic/team/",
     "clinic/audit/",
+    "learn/",
+    "learn/conditions/",
+    "learn/conditions/<slug:condition_id>/",
+    "learn/risks/",
+    "learn/sources/",
+    "learn/<slug:topic_id>/",
     "atlas/",
     "atlas/finder/",
     "atlas/finder/results/",
