@@ -104,8 +104,8 @@ class ClinicTestCase(TestCase):
             return Client()
         return Client(headers={"Authorization": f"Bearer {self.token_for(user)}"})
 
-    def csrf_post(self, path: str, data: dict[str, object]) -> object:
-        """POST like a browser: fetch the page for its CSRF cookie, then send the token."""
-        self.client.get(path)
+    def csrf_post(self, path: str, data: dict[str, object], *, form_page: str | None = None) -> object:
+        """POST like a browser: fetch the page with the form for its CSRF cookie, then send the token."""
+        self.client.get(form_page or path)
         token = self.client.cookies["csrftoken"].value
         return self.client.post(path, {**data, "csrfmiddlewaretoken": token})

@@ -343,6 +343,48 @@ def suggest_command(
     out.print(table)
 
 
+def _read_json(path: str, what: str) -> Any:
+    import json
+    from pathlib import Path
+
+    try:
+        return json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        fail(f"{what}: no such file {path!r}")
+    except json.JSONDecodeError as exc:
+        fail(f"{what}: {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
+    except OSError as exc:
+        fail(f"{what}: cannot read {path} ({exc.strerror})")
+
+
+@app.command("screen")
+def screen_command(
+    answers: Annotated[str, typer.Option("--answers", help="JSON file of screening answers (question ids).")],
+    plan: Annotated[str | None, typer.Option("--plan", help="JSON file: targets and electrical stimulation.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Evaluate screening answers (and a plan) against the cited rules; nothing is stored."""
+    from needlepoint.clinical.screening import ScreeningInputError, evaluate
+
+    try:
+        result = evaluate(_read_json(answers, "--answers"), _read_json(plan, "--plan") if plan else None)
+    except ScreeningInputError as exc:
+        fail("; ".join(f"{field}: {' '.join(messages)}" for field, messages in exc.errors.items()))
+    if as_json:
+        _print_json(result.as_dict())
+        return
+    colour = {"contraindicated": "red", "precautions": "yellow", "clear": "green"}[result.status]
+    out.print(f"[bold {colour}]{result.status}[/]")
+    for finding in result.findings:
+        out.print(
+            f"- [{finding.rule.severity}] {finding.rule.id}: {finding.message} ({finding.rule.source})", markup=False
+        )
+    for block in result.blocked:
+        out.print(f"  blocked: {block.muscle} {block.side or 'both sides'}: {block.reason}", markup=False)
+    if result.blocked_electrical_stimulation:
+        out.print("  no electrical stimulation")
+
+
 @app.command()
 def version() -> None:
     """Print the version."""

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "needlepoint.patients",
     "needlepoint.scheduling",
     "needlepoint.atlas",
+    "needlepoint.screening",
     "needlepoint.web",
 ]
 

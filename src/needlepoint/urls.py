@@ -16,6 +16,7 @@ urlpatterns = [
     path("clinic/audit/", include("needlepoint.audit.urls")),
     path("portal/", web_views.portal_home, name="portal-home"),
     path("atlas/", include("needlepoint.atlas.urls")),
+    path("", include("needlepoint.screening.urls")),
     path("learn/", include("needlepoint.atlas.public_urls")),
     path("healthz", web_views.healthz, name="healthz"),
     path("api/", api.urls),

@@ -14,15 +14,16 @@ from tests.base import ClinicTestCase
 from needlepoint.audit.models import AuditEvent
 
 # Routes showing or changing one patient's record: {patient} is filled in.
-PATIENT_PAGES = ["/patients/{patient}/", "/patients/{patient}/edit/"]
+PATIENT_PAGES = ["/patients/{patient}/", "/patients/{patient}/edit/", "/patients/{patient}/screening/new/"]
 PATIENT_API = [("get", "/api/v1/patients/{patient}"), ("patch", "/api/v1/patients/{patient}")]
 # Routes without a record in the path, open to any signed-in member of the right role.
-STAFF_PAGES = ["/", "/patients/", "/patients/new/", "/clinic/team/", "/atlas/", "/atlas/finder/",
+STAFF_PAGES = ["/", "/patients/", "/patients/new/", "/clinic/team/", "/atlas/", "/atlas/finder/", "/screening/rules/",
                "/atlas/muscles/upper-trapezius/", "/atlas/conditions/neck-pain/"]
 ADMIN_PAGES = ["/clinic/audit/"]
-PATIENT_ONLY_PAGES = ["/portal/"]
+PATIENT_ONLY_PAGES = ["/portal/", "/portal/screening/"]
 PUBLIC = ["/login/", "/logout/", "/healthz", "/api/openapi.json", "/api/docs", "/learn/", "/learn/conditions/",
-          "/learn/conditions/neck-pain/", "/learn/risks/", "/learn/sources/", "/learn/what-is-dry-needling/"]
+          "/learn/conditions/neck-pain/", "/learn/risks/", "/learn/sources/", "/learn/what-is-dry-needling/",
+          "/self-check/"]
 API_COLLECTIONS = ["/api/v1/patients"]
 ADMIN_PREFIX = "/admin/"
 
@@ -36,6 +37,16 @@ CLASSIFIED = {
     "patients/new/",
     "clinic/team/",
     "clinic/audit/",
+    "patients/<uuid:patient_id>/screening/new/",
+    "patients/<uuid:patient_id>/screening/<uuid:screening_id>/",
+    "patients/<uuid:patient_id>/screening/<uuid:screening_id>/override/",
+    "portal/screening/",
+    "portal/screening/result/",
+    "self-check/",
+    "screening/rules/",
+    "api/v1/screenings",
+    "api/v1/patients/<patient_id>/screenings",
+    "api/v1/patients/<patient_id>/screenings/<screening_id>",
     "learn/",
     "learn/conditions/",
     "learn/conditions/<slug:condition_id>/",

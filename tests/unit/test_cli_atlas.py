@@ -66,3 +66,28 @@ def test_suggest_names_every_bad_region(capsys: pytest.CaptureFixture[str]) -> N
     assert "unknown region code 'head.tempel'" in err
     assert "unknown side 'up'" in err and "head.vertex is a midline region" in err
     assert "Traceback" not in err
+
+
+def test_screen_prints_the_contract_result(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"pacemaker_or_icd": True}))
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"targets": [{"muscle": "upper-trapezius", "side": "left"}],
+                                "electrical_stimulation": True}))
+    code, out, _ = run(capsys, "screen", "--answers", str(answers), "--plan", str(plan), "--json")
+    result = json.loads(out)
+    assert code == 0 and set(result) == {"status", "findings", "blocked", "blocked_electrical_stimulation",
+                                         "avoid_regions"}
+    assert result["blocked_electrical_stimulation"] is True and result["status"] == "precautions"
+
+
+def test_screen_errors_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"age_years": "old", "wings": 1}))
+    code, out, err = run(capsys, "screen", "--answers", str(bad), "--json")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "age_years:" in err and "wings: unknown question id" in err
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    code, _, err = run(capsys, "screen", "--answers", str(broken))
+    assert code == 1 and "not valid JSON" in err and "Traceback" not in err

@@ -16,6 +16,11 @@ class Clinic(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     time_zone = models.CharField(max_length=64, default="UTC")
+    screening_valid_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="How long a screening stays current before the patient must be screened again.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

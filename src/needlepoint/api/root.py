@@ -12,6 +12,8 @@ from needlepoint.api.auth import BearerToken
 from needlepoint.atlas.api import router as atlas_router
 from needlepoint.atlas.api import suggest_router
 from needlepoint.patients.api import router as patients_router
+from needlepoint.screening.api import patient_router as screening_patient_router
+from needlepoint.screening.api import router as screening_router
 
 
 class NeedlepointAPI(NinjaAPI):
@@ -37,3 +39,5 @@ problems.install(api)
 api.add_router("/v1/patients", patients_router)
 api.add_router("/v1/atlas", atlas_router)
 api.add_router("/v1/suggest", suggest_router)
+api.add_router("/v1/screenings", screening_router)
+api.add_router("/v1/patients", screening_patient_router)

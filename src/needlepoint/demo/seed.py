@@ -30,6 +30,7 @@ from needlepoint.patients import services as patients
 from needlepoint.patients.models import Patient
 from needlepoint.scheduling.models import Appointment
 from needlepoint.scheduling.services import book_appointment, day_bounds
+from needlepoint.screening import services as screening
 
 DEMO_PASSWORD = "needle-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -159,6 +160,34 @@ REASONS = [
 ]
 PATIENTS_PER_CLINIC = 22
 
+BASE_ANSWERS: dict[str, object] = {
+    "needle_phobia": "none",
+    "willing": True,
+    "able_to_consent": True,
+    "acute_illness": False,
+    "prior_adverse_reaction": False,
+    "anticoagulants": False,
+    "bleeding_disorder": False,
+    "pregnant": False,
+    "pacemaker_or_icd": False,
+    "lymphoedema": [],
+    "chest_surgery": False,
+    "lung_disease": [],
+}
+# Varied histories so the screening pages show each kind of result.
+SCREENING_VARIANTS: list[dict[str, object]] = [
+    {},
+    {"anticoagulants": True},
+    {"diabetes": "controlled"},
+    {"lung_disease": ["emphysema"], "chest_surgery": True},
+    {"pacemaker_or_icd": True},
+    {"lymphoedema": [{"group": "limb.upper", "side": "left"}]},
+    {"needle_phobia": "mild"},
+    {"acute_illness": True},
+    {},
+    {"metal_implant": [{"region": "knee.anterior", "side": "right"}]},
+]
+
 
 @dataclass(frozen=True)
 class DemoLogin:
@@ -262,6 +291,13 @@ def _ensure_clinic(spec: dict, rng: random.Random, progress: Progress) -> None: 
     )
     Patient.objects.filter(pk=record.pk).update(user=portal_user)
     progress(f"{clinic.name}: portal patient {first} {last}")
+    front_desk = User.objects.get(clinic=clinic, role=Role.FRONT_DESK)
+    for index, patient in enumerate(
+        Patient.objects.filter(clinic=clinic).order_by("chart_number")[: len(SCREENING_VARIANTS)]
+    ):
+        answers = {**BASE_ANSWERS, "age_years": patient.age, **SCREENING_VARIANTS[index]}
+        screening.record_screening(front_desk, patient.pk, answers)
+    progress(f"{clinic.name}: {len(SCREENING_VARIANTS)} screenings")
 
 
 def _ensure_today(clinic: Clinic, rng: random.Random) -> int:

@@ -7,9 +7,10 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
-from needlepoint.errors import NotFound
+from needlepoint.errors import Forbidden, NotFound
 
 View = Callable[..., HttpResponse]
 
@@ -26,6 +27,8 @@ def _guard(allowed: Callable[[Any], bool]) -> Callable[[View], View]:
                 return view(request, *args, **kwargs)
             except NotFound as exc:
                 raise Http404 from exc
+            except Forbidden as exc:
+                raise PermissionDenied(exc.detail) from exc
 
         return wrapper
 
