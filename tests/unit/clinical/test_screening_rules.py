@@ -158,3 +158,11 @@ def test_metal_implant_matters_only_with_electrical_stimulation() -> None:
     implant = {"metal_implant": [{"region": "knee.anterior", "side": "right"}]}
     assert "estim-metal-implant" not in rule_ids(implant, {"targets": [], "electrical_stimulation": False})
     assert "estim-metal-implant" in rule_ids(implant, {"targets": [], "electrical_stimulation": True})
+
+
+def test_the_screening_doc_lists_every_rule() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "screening.md").read_text()
+    missing = [rule.id for rule in RULES if f"`{rule.id}`" not in doc]
+    assert not missing, f"docs/screening.md lacks {missing}: regenerate its rule table"
