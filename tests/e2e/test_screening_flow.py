@@ -1,0 +1,93 @@
+"""Issue 4 end to end: a patient self-screens in the portal; the clinician sees the result,
+overrides a relative finding with a reason, and the audit trail shows it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from needlepoint.accounts.models import Clinic, Role, User
+from needlepoint.patients.models import Patient
+
+
+@pytest.fixture
+def clinic_with_patient(transactional_db: None) -> dict[str, object]:
+    clinic = Clinic.objects.create(name="Front Range Physical Therapy", slug="front-range", time_zone="America/Denver")
+    User.objects.create_user(
+        "alice",
+        password="correct-horse-battery",
+        clinic=clinic,
+        role=Role.CLINICIAN,
+        first_name="Alice",
+        last_name="Chen",
+    )
+    User.objects.create_user(
+        "ada",
+        password="correct-horse-battery",
+        clinic=clinic,
+        role=Role.CLINIC_ADMIN,
+        first_name="Ada",
+        last_name="Morgan",
+    )
+    pat = User.objects.create_user(
+        "pat",
+        password="correct-horse-battery",
+        clinic=clinic,
+        role=Role.PATIENT,
+        first_name="Pat",
+        last_name="Kowalski",
+    )
+    record = Patient.objects.create(
+        clinic=clinic,
+        chart_number="NP-000001",
+        given_name="Pat",
+        family_name="Kowalski",
+        date_of_birth=dt.date(1986, 4, 12),
+        sex="female",
+        user=pat,
+    )
+    return {"record": record}
+
+
+def answer(page: Page, question: str, choice: str) -> None:
+    page.get_by_role("radiogroup", name=question).get_by_label(choice, exact=True).check()
+
+
+def test_self_screen_then_clinician_overrides_with_reason(
+    page: Page,
+    live_server,
+    sign_in,  # type: ignore[no-untyped-def]
+    clinic_with_patient,
+) -> None:
+    sign_in("pat", next_path="/portal/")
+    page.get_by_role("link", name="Answer the health questions").click()
+    page.get_by_label("How old are you?").fill("40")
+    # Follow-ups appear only when they apply.
+    trimester = page.get_by_role("radiogroup", name="How far along is your pregnancy?")
+    expect(trimester).to_be_hidden()
+    answer(page, "Are you pregnant, or could you be?", "No")
+    answer(page, "How do you feel about needles?", "They do not bother me")
+    answer(page, "Now that dry needling has been explained to you, would you like to have it?", "Yes")
+    answer(page, "Are you frail, or very thin or underweight?", "Yes")
+    answer(page, "Have you ever had a lung disease?", "Yes")
+    page.get_by_label("Emphysema").check()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", name="Dry needling may be possible, with some care")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in("alice", next_path=f"/patients/{clinic_with_patient['record'].pk}/")
+    page.get_by_role("link", name="Open screening").click()
+    expect(page.get_by_test_id("screening-status")).to_contain_text("Precautions")
+    frailty = page.locator("#finding-frailty")
+    frailty.get_by_text("Override with a reason").click()
+    frailty.get_by_label("Why is it safe to go ahead?").fill("Examined today: BMI 21, fit for superficial needling.")
+    frailty.get_by_role("button", name="Record override").click()
+    expect(page.locator("#finding-frailty")).to_contain_text("Overridden by Alice Chen")
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in("ada", next_path="/clinic/audit/")
+    row = page.get_by_role("row").filter(has_text="Alice Chen").filter(has_text="Override of frailty")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("created")
