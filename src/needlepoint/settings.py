@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "needlepoint.scheduling",
     "needlepoint.atlas",
     "needlepoint.screening",
+    "needlepoint.consent",
     "needlepoint.web",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("portal/", web_views.portal_home, name="portal-home"),
     path("atlas/", include("needlepoint.atlas.urls")),
     path("", include("needlepoint.screening.urls")),
+    path("", include("needlepoint.consent.urls")),
     path("learn/", include("needlepoint.atlas.public_urls")),
     path("healthz", web_views.healthz, name="healthz"),
     path("api/", api.urls),

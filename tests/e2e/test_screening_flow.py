@@ -1,5 +1,5 @@
-"""Issue 4 end to end: a patient self-screens in the portal; the clinician sees the result,
-overrides a relative finding with a reason, and the audit trail shows it."""
+"""Issue 4 end to end: a patient self-screens and signs consent in the portal; the clinician sees the
+result, overrides a relative finding with a reason, and the audit trail shows it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import Page, expect
+from tests.e2e.helpers import draw_signature
 
 from needlepoint.accounts.models import Clinic, Role, User
+from needlepoint.consent import services as consent
 from needlepoint.patients.models import Patient
 
 
@@ -48,6 +50,7 @@ def clinic_with_patient(transactional_db: None) -> dict[str, object]:
         sex="female",
         user=pat,
     )
+    consent.ensure_default_form(clinic)
     return {"record": record}
 
 
@@ -76,8 +79,16 @@ def test_self_screen_then_clinician_overrides_with_reason(
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_role("heading", name="Dry needling may be possible, with some care")).to_be_visible()
 
+    page.goto(f"{live_server.url}/portal/consent/")
+    page.get_by_label("Your full name").fill("Pat Kowalski")
+    page.get_by_label("I have read this form").check()
+    draw_signature(page)
+    page.get_by_role("button", name="Sign version 1.0").click()
+    expect(page.get_by_text("Consent current")).to_be_visible()
+
     page.get_by_role("button", name="Sign out").click()
     sign_in("alice", next_path=f"/patients/{clinic_with_patient['record'].pk}/")
+    expect(page.get_by_test_id("readiness")).to_contain_text("Ready for dry needling")
     page.get_by_role("link", name="Open screening").click()
     expect(page.get_by_test_id("screening-status")).to_contain_text("Precautions")
     frailty = page.locator("#finding-frailty")

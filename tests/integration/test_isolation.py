@@ -14,16 +14,42 @@ from tests.base import ClinicTestCase
 from needlepoint.audit.models import AuditEvent
 
 # Routes showing or changing one patient's record: {patient} is filled in.
-PATIENT_PAGES = ["/patients/{patient}/", "/patients/{patient}/edit/", "/patients/{patient}/screening/new/"]
+PATIENT_PAGES = [
+    "/patients/{patient}/",
+    "/patients/{patient}/edit/",
+    "/patients/{patient}/screening/new/",
+    "/patients/{patient}/consent/",
+    "/patients/{patient}/consent/sign/",
+]
 PATIENT_API = [("get", "/api/v1/patients/{patient}"), ("patch", "/api/v1/patients/{patient}")]
 # Routes without a record in the path, open to any signed-in member of the right role.
-STAFF_PAGES = ["/", "/patients/", "/patients/new/", "/clinic/team/", "/atlas/", "/atlas/finder/", "/screening/rules/",
-               "/atlas/muscles/upper-trapezius/", "/atlas/conditions/neck-pain/"]
-ADMIN_PAGES = ["/clinic/audit/"]
-PATIENT_ONLY_PAGES = ["/portal/", "/portal/screening/"]
-PUBLIC = ["/login/", "/logout/", "/healthz", "/api/openapi.json", "/api/docs", "/learn/", "/learn/conditions/",
-          "/learn/conditions/neck-pain/", "/learn/risks/", "/learn/sources/", "/learn/what-is-dry-needling/",
-          "/self-check/"]
+STAFF_PAGES = [
+    "/",
+    "/patients/",
+    "/patients/new/",
+    "/clinic/team/",
+    "/atlas/",
+    "/atlas/finder/",
+    "/screening/rules/",
+    "/atlas/muscles/upper-trapezius/",
+    "/atlas/conditions/neck-pain/",
+]
+ADMIN_PAGES = ["/clinic/audit/", "/clinic/consent-forms/", "/clinic/consent-forms/new/"]
+PATIENT_ONLY_PAGES = ["/portal/", "/portal/screening/", "/portal/consent/"]
+PUBLIC = [
+    "/login/",
+    "/logout/",
+    "/healthz",
+    "/api/openapi.json",
+    "/api/docs",
+    "/learn/",
+    "/learn/conditions/",
+    "/learn/conditions/neck-pain/",
+    "/learn/risks/",
+    "/learn/sources/",
+    "/learn/what-is-dry-needling/",
+    "/self-check/",
+]
 API_COLLECTIONS = ["/api/v1/patients"]
 ADMIN_PREFIX = "/admin/"
 
@@ -40,6 +66,18 @@ CLASSIFIED = {
     "patients/<uuid:patient_id>/screening/new/",
     "patients/<uuid:patient_id>/screening/<uuid:screening_id>/",
     "patients/<uuid:patient_id>/screening/<uuid:screening_id>/override/",
+    "clinic/consent-forms/",
+    "clinic/consent-forms/new/",
+    "clinic/consent-forms/<int:form_id>/",
+    "clinic/consent-forms/<int:form_id>/publish/",
+    "clinic/consent-forms/<int:form_id>/discard/",
+    "portal/consent/",
+    "portal/consent/<int:record_id>/withdraw/",
+    "portal/consent/<int:record_id>.pdf",
+    "patients/<uuid:patient_id>/consent/",
+    "patients/<uuid:patient_id>/consent/sign/",
+    "patients/<uuid:patient_id>/consent/<int:record_id>/withdraw/",
+    "patients/<uuid:patient_id>/consent/<int:record_id>.pdf",
     "portal/screening/",
     "portal/screening/result/",
     "self-check/",

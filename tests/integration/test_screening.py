@@ -191,3 +191,12 @@ class PortalAndPublicTests(ClinicTestCase):
         self.login(self.bob)
         body = self.client.get("/screening/rules/").content.decode()
         assert all(rule.id in body and rule.source in body for rule in RULES)
+
+
+class BlockedDisplayTests(ClinicTestCase):
+    def test_blocked_muscles_are_grouped_by_reason(self) -> None:
+        screening = services.record_screening(self.alice, self.olive.pk, {"anticoagulants": True})
+        self.login(self.alice)
+        body = self.client.get(f"/patients/{self.olive.pk}/screening/{screening.pk}/").content.decode()
+        reason = "Bleeding here cannot be stopped by pressure (anticoagulants or bleeding disorder):"
+        assert body.count(reason) == 1 and "Psoas major (both sides)" in body

@@ -26,6 +26,8 @@ from needlepoint.accounts.models import (
     Site,
     User,
 )
+from needlepoint.consent import services as consent
+from needlepoint.consent.signature import demo_signature_data_url
 from needlepoint.patients import services as patients
 from needlepoint.patients.models import Patient
 from needlepoint.scheduling.models import Appointment
@@ -298,6 +300,18 @@ def _ensure_clinic(spec: dict, rng: random.Random, progress: Progress) -> None: 
         answers = {**BASE_ANSWERS, "age_years": patient.age, **SCREENING_VARIANTS[index]}
         screening.record_screening(front_desk, patient.pk, answers)
     progress(f"{clinic.name}: {len(SCREENING_VARIANTS)} screenings")
+    form = consent.ensure_default_form(clinic)
+    signed = [p for p in Patient.objects.filter(clinic=clinic, user__isnull=True).order_by("chart_number")[:8]]
+    for patient in signed:
+        consent.sign(
+            clinicians[0],
+            patient.pk,
+            form_id=form.pk,
+            typed_name=patient.full_name,
+            signature_data_url=demo_signature_data_url(patient.full_name),
+            confirmed=True,
+        )
+    progress(f"{clinic.name}: consent form v{form.major}.{form.minor}, {len(signed)} signed consents")
 
 
 def _ensure_today(clinic: Clinic, rng: random.Random) -> int:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from needlepoint.errors import InvalidInput
 from needlepoint.patients import services
 from needlepoint.patients.forms import PatientForm
+from needlepoint.patients.readiness import readiness
 from needlepoint.scheduling.services import upcoming_for_patient
 from needlepoint.web.access import staff_required
 
@@ -28,7 +29,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 def patient_detail(request: HttpRequest, patient_id: str) -> HttpResponse:
     patient = services.open_chart(request.user, patient_id)  # type: ignore[arg-type]
     upcoming = upcoming_for_patient(request.user, patient.pk)  # type: ignore[arg-type]
-    return render(request, "patients/detail.html", {"patient": patient, "upcoming": upcoming})
+    return render(
+        request, "patients/detail.html", {"patient": patient, "upcoming": upcoming, "readiness": readiness(patient)}
+    )
 
 
 @staff_required

@@ -78,14 +78,22 @@ def _answer_rows(answers: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def _blocked_groups(result: Result) -> list[tuple[str, list[str]]]:
+    """Blocked targets grouped by reason: [(reason, ["Psoas major (both sides)", ...])]."""
+    muscles = atlas.knowledge().muscles
+    groups: dict[str, list[str]] = {}
+    for block in result.blocked:
+        side = block.side or "both sides"
+        groups.setdefault(block.reason, []).append(f"{muscles[block.muscle].name} ({side})")
+    return list(groups.items())
+
+
 def _result_context(result: Result, prefix: str) -> dict[str, Any]:
     return {
         "result": result,
         "findings": [(f, f.rule) for f in result.findings],
         "avoid_chart": _avoid_chart(result, prefix),
-        "blocked_rows": [
-            (atlas.knowledge().muscles[b.muscle].name, b.side or "both sides", b.reason) for b in result.blocked
-        ],
+        "blocked_groups": _blocked_groups(result),
     }
 
 
