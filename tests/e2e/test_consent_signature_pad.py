@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from playwright.sync_api import Page, expect
-from tests.e2e.helpers import draw_signature
+from tests.e2e.helpers import draw_signature, front_range, patient_with_login
 
-from needlepoint.accounts.models import Clinic, Role, User
 from needlepoint.consent import services
 from needlepoint.consent.models import ConsentRecord
 from needlepoint.patients.models import Patient
@@ -16,25 +13,9 @@ from needlepoint.patients.models import Patient
 
 @pytest.fixture
 def pat(transactional_db: None) -> Patient:
-    clinic = Clinic.objects.create(name="Front Range Physical Therapy", slug="front-range", time_zone="America/Denver")
-    user = User.objects.create_user(
-        "pat",
-        password="correct-horse-battery",
-        clinic=clinic,
-        role=Role.PATIENT,
-        first_name="Pat",
-        last_name="Kowalski",
-    )
+    clinic = front_range()
     services.ensure_default_form(clinic)
-    return Patient.objects.create(
-        clinic=clinic,
-        chart_number="NP-000001",
-        given_name="Pat",
-        family_name="Kowalski",
-        date_of_birth=dt.date(1986, 4, 12),
-        sex="female",
-        user=user,
-    )
+    return patient_with_login(clinic)
 
 
 def test_patient_draws_a_signature_and_signs(page: Page, live_server, sign_in, pat) -> None:  # type: ignore[no-untyped-def]

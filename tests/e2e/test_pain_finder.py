@@ -4,21 +4,14 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from tests.e2e.helpers import front_range, person
 
-from needlepoint.accounts.models import Clinic, Role, User
+from needlepoint.accounts.models import Role, User
 
 
 @pytest.fixture
 def clinician(transactional_db: None) -> User:
-    clinic = Clinic.objects.create(name="Front Range Physical Therapy", slug="front-range")
-    return User.objects.create_user(
-        "alice",
-        password="correct-horse-battery",
-        clinic=clinic,
-        role=Role.CLINICIAN,
-        first_name="Alice",
-        last_name="Chen",
-    )
+    return person(front_range(), "alice", Role.CLINICIAN, "Alice", "Chen")
 
 
 def test_draw_pain_rank_muscles_open_one_and_see_its_zones(page: Page, sign_in, clinician) -> None:  # type: ignore[no-untyped-def]

@@ -3,53 +3,20 @@ result, overrides a relative finding with a reason, and the audit trail shows it
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from playwright.sync_api import Page, expect
-from tests.e2e.helpers import draw_signature
+from tests.e2e.helpers import draw_signature, front_range, patient_with_login, person
 
-from needlepoint.accounts.models import Clinic, Role, User
+from needlepoint.accounts.models import Role
 from needlepoint.consent import services as consent
-from needlepoint.patients.models import Patient
 
 
 @pytest.fixture
 def clinic_with_patient(transactional_db: None) -> dict[str, object]:
-    clinic = Clinic.objects.create(name="Front Range Physical Therapy", slug="front-range", time_zone="America/Denver")
-    User.objects.create_user(
-        "alice",
-        password="correct-horse-battery",
-        clinic=clinic,
-        role=Role.CLINICIAN,
-        first_name="Alice",
-        last_name="Chen",
-    )
-    User.objects.create_user(
-        "ada",
-        password="correct-horse-battery",
-        clinic=clinic,
-        role=Role.CLINIC_ADMIN,
-        first_name="Ada",
-        last_name="Morgan",
-    )
-    pat = User.objects.create_user(
-        "pat",
-        password="correct-horse-battery",
-        clinic=clinic,
-        role=Role.PATIENT,
-        first_name="Pat",
-        last_name="Kowalski",
-    )
-    record = Patient.objects.create(
-        clinic=clinic,
-        chart_number="NP-000001",
-        given_name="Pat",
-        family_name="Kowalski",
-        date_of_birth=dt.date(1986, 4, 12),
-        sex="female",
-        user=pat,
-    )
+    clinic = front_range()
+    person(clinic, "alice", Role.CLINICIAN, "Alice", "Chen")
+    person(clinic, "ada", Role.CLINIC_ADMIN, "Ada", "Morgan")
+    record = patient_with_login(clinic)
     consent.ensure_default_form(clinic)
     return {"record": record}
 

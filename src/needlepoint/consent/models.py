@@ -12,6 +12,7 @@ from django.db import models
 
 from needlepoint.accounts.models import Clinic, Role, User
 from needlepoint.patients.models import Patient
+from needlepoint.patients.scoping import PatientScopedQuerySet
 
 STAFF_ROLES = (Role.CLINIC_ADMIN, Role.CLINICIAN, Role.FRONT_DESK)
 
@@ -148,15 +149,8 @@ class SigningMethod(models.TextChoices):
     TABLET = "tablet", "Clinic tablet (witnessed)"
 
 
-class ConsentRecordQuerySet(models.QuerySet["ConsentRecord"]):
-    def visible_to(self, user: Any) -> ConsentRecordQuerySet:
-        """Staff see their clinic's consents; a patient sees only their own."""
-        role = _role(user)
-        if role in STAFF_ROLES:
-            return self.filter(clinic_id=user.clinic_id)
-        if role == Role.PATIENT:
-            return self.filter(clinic_id=user.clinic_id, patient__user_id=user.pk)
-        return self.none()
+class ConsentRecordQuerySet(PatientScopedQuerySet):
+    """Staff see their clinic's consents; a patient sees only their own."""
 
 
 class ConsentRecord(models.Model):

@@ -5,27 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from needlepoint.accounts.models import Clinic, Role, Site, User
+from needlepoint.accounts.models import Clinic, Site, User
 from needlepoint.clinical import anthropometry
+from needlepoint.patients.scoping import PatientScopedQuerySet
 
 
-class PatientQuerySet(models.QuerySet["Patient"]):
-    def visible_to(self, user: Any) -> PatientQuerySet:
-        """The records a user may see: their clinic's, or only their own for a patient."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active or user.clinic_id is None:
-            return self.none()
-        if user.role == Role.PATIENT:
-            return self.filter(clinic_id=user.clinic_id, user_id=user.pk)
-        if user.role in (Role.CLINIC_ADMIN, Role.CLINICIAN, Role.FRONT_DESK):
-            return self.filter(clinic_id=user.clinic_id)
-        return self.none()
+class PatientQuerySet(PatientScopedQuerySet):
+    patient_path = ""
 
     def search(self, text: str) -> PatientQuerySet:
         qs = self

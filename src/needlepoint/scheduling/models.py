@@ -5,26 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
-from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from needlepoint.accounts.models import Clinic, Role, Site, User
+from needlepoint.accounts.models import Clinic, Site, User
 from needlepoint.patients.models import Patient
+from needlepoint.patients.scoping import PatientScopedQuerySet
 
 
-class AppointmentQuerySet(models.QuerySet["Appointment"]):
-    def visible_to(self, user: Any) -> AppointmentQuerySet:
-        if not getattr(user, "is_authenticated", False) or user.clinic_id is None:
-            return self.none()
-        if user.role == Role.PATIENT:
-            return self.filter(clinic_id=user.clinic_id, patient__user_id=user.pk)
-        if user.role in (Role.CLINIC_ADMIN, Role.CLINICIAN, Role.FRONT_DESK):
-            return self.filter(clinic_id=user.clinic_id)
-        return self.none()
-
+class AppointmentQuerySet(PatientScopedQuerySet):
     def between(self, start: dt.datetime, end: dt.datetime) -> AppointmentQuerySet:
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 

@@ -8,19 +8,13 @@ from typing import Any
 
 from django.db import models
 
-from needlepoint.accounts.models import Clinic, Role, User
+from needlepoint.accounts.models import Clinic, User
 from needlepoint.patients.models import Patient
+from needlepoint.patients.scoping import PatientScopedQuerySet
 
 
-class ScreeningQuerySet(models.QuerySet["Screening"]):
-    def visible_to(self, user: Any) -> ScreeningQuerySet:
-        if not getattr(user, "is_authenticated", False) or user.clinic_id is None:
-            return self.none()
-        if user.role == Role.PATIENT:
-            return self.filter(clinic_id=user.clinic_id, patient__user_id=user.pk)
-        if user.role in (Role.CLINIC_ADMIN, Role.CLINICIAN, Role.FRONT_DESK):
-            return self.filter(clinic_id=user.clinic_id)
-        return self.none()
+class ScreeningQuerySet(PatientScopedQuerySet):
+    pass
 
 
 class Screening(models.Model):
