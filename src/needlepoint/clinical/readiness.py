@@ -39,9 +39,7 @@ class ConsentState:
 
     def is_current(self, now: dt.datetime) -> bool:
         return (
-            self.withdrawn_at is None
-            and self.signed_at <= now
-            and self.form_major_version >= self.latest_major_version
+            self.withdrawn_at is None and self.signed_at <= now and self.form_major_version >= self.latest_major_version
         )
 
 

@@ -8,7 +8,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from needlepoint.knowledge.loader import KnowledgeError, data_directory
+from .loader import KnowledgeError, data_directory
 
 Status = Literal["allowed", "silent", "not-permitted", "authorisation"]
 
