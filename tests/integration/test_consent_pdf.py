@@ -13,7 +13,8 @@ from weasyprint.urls import FatalURLFetchingError
 from needlepoint.audit.models import AuditEvent
 from needlepoint.consent import services
 from needlepoint.consent.models import ConsentRecord
-from needlepoint.consent.pdf import DataOnlyFetcher, local_time
+from needlepoint.consent.pdf import local_time
+from needlepoint.documents.fetcher import DataOnlyFetcher
 
 
 def _sign(actor, patient, form, **kwargs):  # type: ignore[no-untyped-def]

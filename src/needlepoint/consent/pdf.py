@@ -13,22 +13,10 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from needlepoint.consent.content import BAND_LABELS
 from needlepoint.consent.models import ConsentRecord
-
-
-class DataOnlyFetcher(URLFetcher):
-    """Fetches ``data:`` URIs only; anything else is a programming error and stops the PDF."""
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=("data",), timeout=1)
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if not url.startswith("data:"):
-            raise FatalURLFetchingError(f"consent PDF: refusing to fetch {url[:80]!r}: only data: URIs are embedded")
-        return super().fetch(url, headers)
+from needlepoint.documents.fetcher import DataOnlyFetcher
 
 
 def local_time(moment: dt.datetime, time_zone: str) -> str:
