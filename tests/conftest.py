@@ -32,3 +32,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "e2e" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _flushable_signed_notes(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Signed notes refuse DELETE by trigger. Tests that flush the database between runs (browser
+    tests on a live server) need the triggers lifted for the flush: on SQLite the flush deletes row
+    by row (PostgreSQL truncates, which row triggers do not see). They are put back for each test."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    from needlepoint.visits import triggers
+
+    triggers.install(connection)
+    yield
+    if connection.vendor == "sqlite":
+        triggers.remove(connection)

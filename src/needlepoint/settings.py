@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "needlepoint.atlas",
     "needlepoint.screening",
     "needlepoint.consent",
+    "needlepoint.visits",
     "needlepoint.documents",
     "needlepoint.web",
 ]

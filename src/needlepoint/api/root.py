@@ -14,6 +14,8 @@ from needlepoint.atlas.api import suggest_router
 from needlepoint.patients.api import router as patients_router
 from needlepoint.screening.api import patient_router as screening_patient_router
 from needlepoint.screening.api import router as screening_router
+from needlepoint.visits.api import episodes_router
+from needlepoint.visits.api import router as visits_router
 
 
 class NeedlepointAPI(NinjaAPI):
@@ -41,3 +43,5 @@ api.add_router("/v1/atlas", atlas_router)
 api.add_router("/v1/suggest", suggest_router)
 api.add_router("/v1/screenings", screening_router)
 api.add_router("/v1/patients", screening_patient_router)
+api.add_router("/v1/episodes", episodes_router)
+api.add_router("/v1/visits", visits_router)
