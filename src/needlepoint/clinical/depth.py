@@ -99,6 +99,25 @@ def check_depth(
                 limits.limit_source or "travell-simons-1999",
             )
         )
+    suited = limits.superficial_suitable if technique == "superficial" else limits.deep_suitable
+    if not suited:
+        found.append(
+            SafetyFinding(
+                "technique-not-suited",
+                "warning",
+                f"The atlas does not advise {technique} needling of {muscle.name}.",
+                muscle.sources[0],
+            )
+        )
+    if muscle.over_chest_wall and technique == "deep" and depth_mm is None:
+        found.append(
+            SafetyFinding(
+                "chest-wall-depth-not-recorded",
+                "warning",
+                f"{muscle.name} lies over the chest wall: record the depth reached.",
+                "kim-2002",
+            )
+        )
     if muscle.over_chest_wall and technique == "deep":
         estimate = estimate_pleura_depth_mm(weight_kg, bmi)
         if estimate is None:

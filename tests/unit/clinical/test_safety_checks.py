@@ -204,3 +204,25 @@ def test_every_source_exists() -> None:
     ):
         assert source in refs, source
     assert depth.DEPTH_MARGIN < 1
+
+
+def test_technique_the_atlas_does_not_advise_warns() -> None:
+    kb = load_knowledge()
+    deep_only = next(m for m in kb.muscles.values() if not m.needling.superficial_suitable)
+    found = codes(
+        check_depth(deep_only.id, technique="superficial", depth_mm=5, needle_length_mm=30, weight_kg=70, bmi=None)
+    )
+    assert found.get("technique-not-suited") == "warning"
+    suited = next(m for m in kb.muscles.values() if m.needling.superficial_suitable and not m.over_chest_wall)
+    assert "technique-not-suited" not in codes(
+        check_depth(suited.id, technique="superficial", depth_mm=5, needle_length_mm=30, weight_kg=70, bmi=None)
+    )
+
+
+def test_deep_needling_over_the_chest_wall_needs_a_depth() -> None:
+    assert "chest-wall-depth-not-recorded" in codes(
+        check_depth("rhomboid-major", technique="deep", depth_mm=None, needle_length_mm=15, weight_kg=80, bmi=None)
+    )
+    assert "chest-wall-depth-not-recorded" not in codes(
+        check_depth("rhomboid-major", technique="deep", depth_mm=8, needle_length_mm=15, weight_kg=80, bmi=None)
+    )
