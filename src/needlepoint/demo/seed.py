@@ -312,6 +312,114 @@ def _ensure_clinic(spec: dict, rng: random.Random, progress: Progress) -> None: 
             confirmed=True,
         )
     progress(f"{clinic.name}: consent form v{form.major}.{form.minor}, {len(signed)} signed consents")
+    _seed_notes(clinic, progress)
+
+
+# Courses of care for screened, consented patients: (patient index, condition, ICD-10-CM, drawing, entries)
+NOTES = [
+    (
+        0,
+        "neck-pain",
+        "M54.2",
+        [("neck.posterolateral", "left", 7), ("head.temple", "left", 5), ("head.mastoid", "left", 4)],
+        [
+            ("upper-trapezius", "left", "deep", "0.30", "30", "12"),
+            ("levator-scapulae", "left", "deep", "0.30", "40", "22"),
+        ],
+    ),
+    (
+        2,
+        "lateral-epicondylalgia",
+        "M77.11",
+        [("elbow.lateral", "right", 6), ("forearm.dorsal", "right", 4), ("hand.thumb_web", "right", 3)],
+        [
+            ("extensor-carpi-radialis-brevis", "right", "deep", "0.25", "30", "15"),
+            ("supinator", "right", "deep", "0.25", "30", "18"),
+            ("brachioradialis", "right", "deep", "0.25", "30", "16"),
+        ],
+    ),
+    (
+        6,
+        "low-back-pain",
+        "M54.50",
+        [("back.lumbar", "right", 6), ("back.sacroiliac", "right", 5), ("buttock.lower", "right", 4)],
+        [
+            ("quadratus-lumborum", "right", "deep", "0.30", "60", "45"),
+            ("gluteus-medius", "right", "deep", "0.30", "50", "35"),
+        ],
+    ),
+]
+
+
+def _seed_notes(clinic: Clinic, progress: Progress) -> None:
+    """A signed first visit a week ago for a few patients, then a follow-up started by copy-forward."""
+    from needlepoint.visits import services as visits
+
+    clinician = User.objects.filter(clinic=clinic, role=Role.CLINICIAN).order_by("username").first()
+    assert clinician is not None
+    people = list(Patient.objects.filter(clinic=clinic).order_by("chart_number"))
+    week_ago = timezone.localdate() - dt.timedelta(days=7)
+    for index, condition, icd, drawing, entries in NOTES:
+        patient = people[index]
+        episode = visits.create_episode(
+            clinician,
+            patient.pk,
+            {
+                "condition": condition,
+                "icd10_code": icd,
+                "planned_sessions": 6,
+                "interval_weeks": 1,
+                "regions": [{"region": r, "side": s} for r, s, _ in drawing],
+                "goals": "Less pain at work; sleep through.",
+                "co_treatments": ["exercise", "stretching"],
+                "opened_on": week_ago,
+            },
+        )
+        visit = visits.start_visit(clinician, episode.pk, visit_date=week_ago)
+        visit = visits.record_pain_drawing(
+            clinician, visit.pk, visit.version, [{"region": r, "side": s, "intensity": i} for r, s, i in drawing]
+        )
+        visit = visits.record_pain_ratings(clinician, visit.pk, visit.version, before=drawing[0][2])
+        lot = 1
+        for muscle, side, technique, diameter, length, depth in entries:
+            finding = visits.add_finding(
+                clinician,
+                visit.pk,
+                visit.version,
+                {
+                    "muscle": muscle,
+                    "side": side,
+                    "activity": "active",
+                    "taut_band": True,
+                    "tender_nodule": True,
+                    "referred_pain": True,
+                    "local_twitch_response": True,
+                },
+            )
+            visit = finding.visit
+            data = {
+                "muscle": muscle,
+                "side": side,
+                "technique": technique,
+                "needle_diameter_mm": diameter,
+                "needle_length_mm": length,
+                "depth_mm": depth,
+                "approach": "toward the taut band",
+                "manipulation": "pistoning",
+                "ltr_count": 2,
+                "retention_seconds": 60,
+                "needle_lots": [f"DN-{clinic.pk}{lot:04d}"],
+                "ultrasound_guided": False,
+            }
+            lot += 1
+            warnings = [w.code for w in visits.check_insertion(clinician, visit.pk, data) if w.level == "warning"]
+            result = visits.add_insertion(clinician, visit.pk, visit.version, data, acknowledged_warnings=warnings)
+            visit = result.insertion.visit
+        visit = visits.record_pain_ratings(clinician, visit.pk, visit.version, after=max(drawing[0][2] - 3, 0))
+        count = len(entries)
+        visits.sign_visit(clinician, visit.pk, visit.version, count, count)
+        visits.copy_forward(clinician, episode.pk)
+        progress(f"{clinic.name}: notes for {patient.full_name}")
 
 
 def _ensure_today(clinic: Clinic, rng: random.Random) -> int:
