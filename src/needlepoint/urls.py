@@ -18,6 +18,7 @@ urlpatterns = [
     path("atlas/", include("needlepoint.atlas.urls")),
     path("", include("needlepoint.screening.urls")),
     path("", include("needlepoint.consent.urls")),
+    path("", include("needlepoint.visits.urls")),
     path("learn/", include("needlepoint.atlas.public_urls")),
     path("healthz", web_views.healthz, name="healthz"),
     path("api/", api.urls),

@@ -13,6 +13,7 @@ from needlepoint.audit.models import AuditEvent
 from needlepoint.errors import Conflict, Forbidden, InvalidInput, NotFound
 from needlepoint.visits import services
 from needlepoint.visits.models import CoIntervention, Episode, NeedleInsertion, PainMark, TriggerPointFinding, Visit
+from needlepoint.visits.services.common import clinic_today
 
 FINDING = {
     "muscle": "upper-trapezius",
@@ -35,7 +36,7 @@ class EpisodeTests(VisitTestCase):
             1,
         )
         assert episode.regions == [{"region": "neck.posterolateral", "side": "left"}]
-        assert episode.co_treatments == ["exercise", "stretching"] and episode.opened_on == timezone.localdate()
+        assert episode.co_treatments == ["exercise", "stretching"] and episode.opened_on == clinic_today(self.clinic.pk)
         assert AuditEvent.objects.filter(action="create", object_id=str(episode.pk), patient_id=str(self.pat_record.pk))
 
     def test_the_interval_defaults_to_weekly(self) -> None:
@@ -85,7 +86,11 @@ class EpisodeTests(VisitTestCase):
         services.update_episode(self.alice, self.episode.pk, {"planned_sessions": 8, "icd10_code": "M79.12"})
         services.close_episode(self.alice, self.episode.pk)
         episode = Episode.objects.get(pk=self.episode.pk)
-        assert (episode.planned_sessions, episode.icd10_code, episode.closed_on) == (8, "M79.12", timezone.localdate())
+        assert (episode.planned_sessions, episode.icd10_code, episode.closed_on) == (
+            8,
+            "M79.12",
+            clinic_today(self.clinic.pk),
+        )
         with pytest.raises(InvalidInput, match="closed"):
             services.start_visit(self.alice, self.episode.pk)
         assert [e.pk for e in services.list_episodes(self.fran, self.pat_record.pk)] == [self.episode.pk]

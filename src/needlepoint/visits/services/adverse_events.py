@@ -22,6 +22,7 @@ from needlepoint.visits.models import AdverseEvent, Visit
 from needlepoint.visits.services.common import (
     audit_row,
     check_version,
+    clinic_today,
     display_name,
     find_visit,
     local_time,
@@ -58,7 +59,7 @@ def _validate(visit: Visit, data: Mapping[str, Any]) -> dict[str, Any]:
     occurred = data.get("occurred_on") or visit.visit_date
     if isinstance(occurred, dt.date) and occurred < visit.visit_date:
         errors["occurred_on"] = ["cannot be before the visit"]
-    elif isinstance(occurred, dt.date) and occurred > timezone.localdate():
+    elif isinstance(occurred, dt.date) and occurred > clinic_today(visit.clinic_id):
         errors["occurred_on"] = ["cannot be in the future"]
     follow_up = data.get("follow_up_due")
     if isinstance(follow_up, dt.date) and isinstance(occurred, dt.date) and follow_up < occurred:

@@ -10,6 +10,7 @@ note and when. A successful change increments the version.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 import zoneinfo
 from collections.abc import Mapping, Sequence
@@ -181,3 +182,12 @@ def needle_count(value: Any, field: str, errors: dict[str, list[str]]) -> int:
         errors[field] = [f"a whole number from 0 to {MAX_NEEDLES}"]
         return 0
     return value
+
+
+def clinic_today(clinic_id: int) -> dt.date:
+    """Today in the clinic's own time zone: dates of care follow the clinic's calendar, whatever
+    time zone the request, the command line or a test happens to run in."""
+    from needlepoint.accounts.models import Clinic
+
+    tz_name = Clinic.objects.filter(pk=clinic_id).values_list("time_zone", flat=True).first() or "UTC"
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(tz_name))

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from needlepoint.accounts.models import User
 from needlepoint.audit import services as audit
@@ -17,6 +16,7 @@ from needlepoint.patients.services import find_patient
 from needlepoint.visits.models import CoTreatment, Episode
 from needlepoint.visits.services.common import (
     check_region_side,
+    clinic_today,
     find_episode,
     kb,
     require_clinician,
@@ -79,7 +79,7 @@ def _apply(episode: Episode, data: Mapping[str, Any]) -> None:
         if key in data:
             setattr(episode, key, "" if key == "goals" and data[key] is None else data[key])
     opened = data.get("opened_on")
-    if isinstance(opened, dt.date) and opened > timezone.localdate():
+    if isinstance(opened, dt.date) and opened > clinic_today(episode.clinic_id):
         errors["opened_on"] = ["cannot be in the future"]
     exclude = ["clinic", "patient", "created_by", "condition_id", "icd10_code", "regions", "co_treatments"]
     for key, messages in validation_errors(episode, exclude=exclude).items():
@@ -104,7 +104,7 @@ def create_episode(actor: User, patient_id: Any, data: Mapping[str, Any]) -> Epi
         clinic_id=patient.clinic_id,
         patient=patient,
         created_by=actor,
-        opened_on=timezone.localdate(),
+        opened_on=clinic_today(patient.clinic_id),
         goals="",
         interval_weeks=1,
     )
@@ -135,7 +135,7 @@ def close_episode(actor: User, episode_id: Any, closed_on: Any = None) -> Episod
     """Discharge: the episode ends; its visits stay."""
     episode = find_episode(actor, episode_id)
     require_clinician(actor, "close an episode of care")
-    day = closed_on or timezone.localdate()
+    day = closed_on or clinic_today(episode.clinic_id)
     if episode.closed_on is not None:
         raise InvalidInput({"closed_on": [f"the episode was closed on {episode.closed_on:%Y-%m-%d}"]})
     if day < episode.opened_on:

@@ -22,6 +22,7 @@ from needlepoint.patients.services import find_patient
 from needlepoint.visits.models import CoIntervention, NeedleInsertion, PainMark, TriggerPointFinding, Visit
 from needlepoint.visits.services.common import (
     check_region_side,
+    clinic_today,
     display_name,
     draft_for_change,
     find_episode,
@@ -42,12 +43,13 @@ UNSET: Any = object()
 def _new_visit(actor: User, episode: Any, visit_date: dt.date | None) -> Visit:
     if episode.closed_on is not None:
         raise InvalidInput({"episode_id": [f"the episode of care was closed on {episode.closed_on:%Y-%m-%d}"]})
-    day = visit_date or timezone.localdate()
+    today = clinic_today(episode.clinic_id)
+    day = visit_date or today
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
         raise InvalidInput({"visit_date": ["must be a date"]})
     if day < episode.opened_on:
         raise InvalidInput({"visit_date": [f"the episode of care opened on {episode.opened_on:%Y-%m-%d}"]})
-    if day > timezone.localdate() + dt.timedelta(days=1):
+    if day > today + dt.timedelta(days=1):
         raise InvalidInput({"visit_date": ["a visit is written on the day it happens, not ahead"]})
     now = timezone.now()
     return Visit(
