@@ -82,10 +82,13 @@ def check_single_use(lots_in_entry: list[str]) -> list[SafetyFinding]:
     return found
 
 
-def needle_count_problem(opened: int, removed: int) -> str | None:
-    """Every needle opened must be removed and disposed of before the note is signed."""
+def needle_count_problem(opened: int, removed: int, logged_by_lot: int = 0) -> str | None:
+    """Every needle opened must be removed and disposed of before the note is signed, and the
+    needle log cannot list (by lot) more needles than were opened."""
     if opened < 0 or removed < 0:
         return "Needle counts cannot be negative."
+    if logged_by_lot > opened:
+        return f"the needle log lists {logged_by_lot} needles by lot number but {opened} were opened."
     if opened != removed:
         missing = opened - removed
         if missing > 0:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from django.db import models
 
-SEVERITY_SOURCES = ("brady-2014", "boyce-2020")
+from needlepoint.clinical import adverse_events as grading
+
+SEVERITY_SOURCES = grading.SOURCES
 
 
 class AdverseEventKind(models.TextChoices):
@@ -37,20 +39,6 @@ class Severity(models.TextChoices):
     SERIOUS = "serious", "Serious"
 
 
-SEVERITY_DEFINITIONS = {
-    Severity.MILD: (
-        "Short-lived and not distressing: settles without treatment and does not change what the "
-        "patient can do (a bruise, a spot of blood, brief soreness)."
-    ),
-    Severity.SIGNIFICANT: (
-        "Distressing or unacceptable to the patient, or needs further treatment or a change of plan, "
-        "without a hospital stay or lasting harm."
-    ),
-    Severity.SERIOUS: (
-        "Needs urgent medical care or a hospital stay, or causes lasting harm, disability or death "
-        "(a pneumothorax, a needle left in the body)."
-    ),
-}
-
-#: Events that are serious whatever else happened: a pneumothorax always needs medical care.
-ALWAYS_SERIOUS = frozenset({AdverseEventKind.PNEUMOTHORAX})
+# The clinical rules (definitions, what is always serious) live in needlepoint.clinical.adverse_events.
+SEVERITY_DEFINITIONS = {Severity(k): v for k, v in grading.SEVERITY_DEFINITIONS.items()}
+ALWAYS_SERIOUS = frozenset(AdverseEventKind(k) for k in grading.ALWAYS_SERIOUS)

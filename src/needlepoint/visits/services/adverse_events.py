@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from needlepoint.accounts.models import Role, User
 from needlepoint.audit import services as audit
+from needlepoint.clinical import adverse_events as grading
 from needlepoint.errors import InvalidInput
-from needlepoint.visits.adverse import ALWAYS_SERIOUS, SEVERITY_DEFINITIONS, AdverseEventKind, Severity
+from needlepoint.visits.adverse import SEVERITY_DEFINITIONS, Severity
 from needlepoint.visits.models import AdverseEvent, Visit
 from needlepoint.visits.services.common import (
     audit_row,
@@ -45,17 +46,11 @@ def severity_definitions() -> dict[str, str]:
 def _validate(visit: Visit, data: Mapping[str, Any]) -> dict[str, Any]:
     errors = unknown_fields(data, EVENT_FIELDS)
     kind, severity = data.get("kind"), data.get("severity")
-    if kind not in AdverseEventKind.values:
-        errors["kind"] = [f"one of: {', '.join(AdverseEventKind.values)}"]
-    if severity not in Severity.values:
-        errors["severity"] = ["mild, significant or serious"]
-    elif kind in ALWAYS_SERIOUS and severity != Severity.SERIOUS:
-        errors["severity"] = [f"a {AdverseEventKind(kind).label.lower()} is always serious"]
     action = (data.get("action_taken") or "").strip()
-    if severity in (Severity.SIGNIFICANT, Severity.SERIOUS) and not action:
-        errors["action_taken"] = ["say what was done about it"]
-    if kind == AdverseEventKind.OTHER and not (data.get("description") or "").strip():
-        errors["description"] = ["describe the event"]
+    for field, messages in grading.grading_problems(
+        str(kind), str(severity), action, str(data.get("description") or "")
+    ).items():
+        errors.setdefault(field, messages)
     occurred = data.get("occurred_on") or visit.visit_date
     if isinstance(occurred, dt.date) and occurred < visit.visit_date:
         errors["occurred_on"] = ["cannot be before the visit"]
