@@ -97,7 +97,54 @@ def demo(
         table.add_row(login.clinic, login.username, login.name, login.role)
     out.print(table)
     if serve:
+        _start_background_worker()
         _serve(host, port)
+
+
+def _start_background_worker() -> None:
+    """The demo sends its reminders and questionnaire links too (to the console by default)."""
+    import threading
+
+    from needlepoint.outbox import worker
+
+    thread = threading.Thread(target=worker.run, kwargs={"interval": 15.0}, name="outbox-worker", daemon=True)
+    thread.start()
+    out.print("Outbox worker running in the background (e-mails go to the configured backend)")
+
+
+@app.command("worker")
+def worker_command(
+    once: Annotated[bool, typer.Option("--once", help="Send what is due now, then stop.")] = False,
+    interval: Annotated[
+        float, typer.Option("--interval", min=1.0, max=3600.0, help="Seconds between looks for due messages.")
+    ] = 30.0,
+) -> None:
+    """Send due reminders and questionnaire links. Safe to run more than one at a time."""
+    _django()
+    from needlepoint.ops import pending_migrations
+    from needlepoint.outbox import worker
+
+    if pending_migrations():
+        fail("the database needs migrating first: run 'needlepoint migrate'")
+    worker_id = worker.default_worker_id()
+
+    def report(result: worker.BatchResult) -> None:
+        if result.claimed:
+            out.print(
+                f"sent {result.sent}, cancelled {result.cancelled}, retrying {result.retried}, failed {result.failed}"
+            )
+
+    if once:
+        result = worker.run_once(worker_id)
+        report(result)
+        if not result.claimed:
+            out.print("nothing due")
+        return
+    out.print(f"worker {worker_id} looking for due messages every {interval:g} s (Ctrl+C stops)")
+    try:
+        worker.run(worker_id, interval=interval, on_batch=report)
+    except KeyboardInterrupt:
+        out.print("stopped")
 
 
 @app.command("serve")

@@ -7,6 +7,7 @@ and ``needlepoint check`` reports it. Every variable is documented in ``docs/con
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ class Config:
     email_backend: str
     default_from_email: str
     time_zone: str
+    base_url: str = "http://127.0.0.1:8000"
 
 
 def parse_database_url(url: str, *, data_dir: Path) -> DatabaseConfig:
@@ -187,4 +189,13 @@ def load_config(env: Mapping[str, str] | None = None, *, base_dir: Path | None =
         email_backend=env.get("NEEDLEPOINT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
         default_from_email=env.get("NEEDLEPOINT_FROM_EMAIL", "Needlepoint <no-reply@localhost>"),
         time_zone=env.get("NEEDLEPOINT_TIME_ZONE", "UTC"),
+        base_url=_base_url(env),
     )
+
+
+def _base_url(env: Mapping[str, str]) -> str:
+    """The address patients reach the site at, used in links sent by e-mail."""
+    raw = env.get("NEEDLEPOINT_BASE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", raw):
+        raise ConfigError(f"NEEDLEPOINT_BASE_URL: {raw!r} is not an http(s) address such as https://clinic.example")
+    return raw

@@ -31,10 +31,14 @@ INSTALLED_APPS = [
     "needlepoint.accounts",
     "needlepoint.patients",
     "needlepoint.scheduling",
+    "needlepoint.outbox",
     "needlepoint.atlas",
     "needlepoint.screening",
     "needlepoint.consent",
     "needlepoint.visits",
+    "needlepoint.outcomes",
+    "needlepoint.reports",
+    "needlepoint.homecare",
     "needlepoint.documents",
     "needlepoint.web",
 ]
@@ -190,6 +194,7 @@ MEDIA_ROOT = CONFIG.data_dir / "media"
 
 EMAIL_BACKEND = CONFIG.email_backend
 DEFAULT_FROM_EMAIL = CONFIG.default_from_email
+NEEDLEPOINT_BASE_URL = CONFIG.base_url
 
 NINJA_PAGINATION_PER_PAGE = 25
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 100

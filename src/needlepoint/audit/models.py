@@ -33,6 +33,7 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", "signed out"
         TOKEN = "token", "API token issued"
         EXPORT = "export", "exported"
+        SEND = "send", "sent"
 
     # Plain ids and name snapshots, not foreign keys: rows outlive renamed or removed users and
     # must never be rewritten by a cascade.
