@@ -1,8 +1,9 @@
 """Questionnaire scoring: published worked examples, missing-item rules, answer validation.
 
-Where a published worked example exists it is reproduced exactly (ODI, NDI). For QuickDASH,
-PSFS, HDI and FFI no published example with numbers was found; those tests are built from the
-published formula and say so in their docstrings.
+Where a published worked example exists it is reproduced exactly (ODI, NDI, and the HDI's
+38-point example from a secondary source). For QuickDASH, PSFS and FFI no published example with
+numbers was found; those tests are built from the published formula and say so in their
+docstrings.
 """
 
 from __future__ import annotations
@@ -176,6 +177,49 @@ def test_hdi_form_maxima() -> None:
     result = score(HDI, {i: 4 for i in ids(HDI)})
     assert result.total == 100
     assert dict(result.subscales) == {"emotional": 52, "functional": 48}
+
+
+def test_hdi_published_example_38_points_is_38_percent() -> None:
+    """Published worked example, read in a secondary copy (frazetta-hdi-example: a clinic's
+    patient-education article, https://www.drfrazetta.com/headaches-a-self-assessment-of-function/,
+    not Jacobson 1994 itself): Yes 4, Sometimes 2, No 0, highest total 100, and "a total of 38
+    points is 38%". The article gives only the total; the answers below are this test's own
+    pattern reaching it: 7 Yes (28) + 5 Sometimes (10) + 13 No = 38."""
+    yes, sometimes, no = 4, 2, 0
+    answers = {
+        "e1-disabled": yes,
+        "f2-daily-activities": yes,
+        "e3-not-understood": no,
+        "f4-leisure": yes,
+        "e5-anger": yes,
+        "e6-loss-of-control": no,
+        "f7-socialising": sometimes,
+        "e8-family-unaware": no,
+        "e9-overwhelmed": no,
+        "e10-outlook": no,
+        "e11-afraid-outside": no,
+        "e12-desperate": sometimes,
+        "f13-penalties": no,
+        "e14-relationships": no,
+        "f15-avoid-people": no,
+        "f16-goals": no,
+        "f17-thinking": yes,
+        "f18-muscle-tension": yes,
+        "f19-social-events": no,
+        "e20-irritable": sometimes,
+        "f21-travel": no,
+        "e22-confused": no,
+        "e23-frustrated": yes,
+        "f24-reading": sometimes,
+        "f25-attention": sometimes,
+    }
+    assert sorted(answers) == sorted(ids(HDI))
+    result = score(HDI, answers)
+    assert result.is_valid and result.missing == ()
+    assert result.total == 38
+    assert result.percent == pytest.approx(38.0)
+    # Emotional: Yes on e1, e5, e23 (12) + Sometimes on e12, e20 (4); functional: the rest.
+    assert dict(result.subscales) == {"emotional": 16, "functional": 22}
 
 
 def test_hdi_formula_mixed_answers() -> None:
