@@ -36,7 +36,7 @@ STAFF_PAGES = [
     "/atlas/conditions/neck-pain/",
 ]
 ADMIN_PAGES = ["/clinic/audit/", "/clinic/consent-forms/", "/clinic/consent-forms/new/"]
-PATIENT_ONLY_PAGES = ["/portal/", "/portal/screening/", "/portal/consent/"]
+PATIENT_ONLY_PAGES = ["/portal/", "/portal/screening/", "/portal/consent/", "/portal/exercises/"]
 PUBLIC = [
     "/login/",
     "/logout/",
@@ -50,6 +50,7 @@ PUBLIC = [
     "/learn/sources/",
     "/learn/what-is-dry-needling/",
     "/self-check/",
+    "/clinics/front-range/practitioners/",
 ]
 API_COLLECTIONS = ["/api/v1/patients"]
 ADMIN_PREFIX = "/admin/"
@@ -144,6 +145,16 @@ CLASSIFIED = {
     "api/docs",
     "api/v1/patients",
     "api/v1/patients/<patient_id>",
+    # home exercise programme (outsiders: tests/integration/test_homecare_access.py)
+    "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/exercises/",
+    "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/exercises/assign/",
+    "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/exercises/<uuid:assignment_id>/dose/",
+    "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/exercises/<uuid:assignment_id>/stop/",
+    "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/exercises.pdf",
+    "portal/exercises/",
+    "portal/exercises.pdf",
+    # public practitioner directory (tests/integration/test_directory.py)
+    "clinics/<slug:clinic_slug>/practitioners/",
 }
 
 

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""The public practitioner directory, included under "clinics/" (no sign-in)."""
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from django.urls import path
+
+from needlepoint.accounts import directory
+
+urlpatterns = [
+    path("<slug:clinic_slug>/practitioners/", directory.practitioners, name="clinic-directory"),
+]
