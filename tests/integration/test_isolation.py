@@ -21,6 +21,7 @@ PATIENT_PAGES = [
     "/patients/{patient}/consent/",
     "/patients/{patient}/episodes/new/",
     "/patients/{patient}/consent/sign/",
+    "/patients/{patient}/appointments/new/",
 ]
 PATIENT_API = [("get", "/api/v1/patients/{patient}"), ("patch", "/api/v1/patients/{patient}")]
 # Routes without a record in the path, open to any signed-in member of the right role.
@@ -34,9 +35,14 @@ STAFF_PAGES = [
     "/screening/rules/",
     "/atlas/muscles/upper-trapezius/",
     "/atlas/conditions/neck-pain/",
+    "/clinic/dashboard/",
+    "/schedule/",
+    "/schedule/new/",
 ]
-ADMIN_PAGES = ["/clinic/audit/", "/clinic/consent-forms/", "/clinic/consent-forms/new/"]
-PATIENT_ONLY_PAGES = ["/portal/", "/portal/screening/", "/portal/consent/", "/portal/exercises/"]
+ADMIN_PAGES = ["/schedule/rules/", "/clinic/audit/", "/clinic/consent-forms/", "/clinic/consent-forms/new/"]
+PATIENT_ONLY_PAGES = ["/portal/", "/portal/screening/", "/portal/consent/", "/portal/exercises/",
+                      "/portal/questionnaires/", "/portal/progress/", "/portal/appointments/",
+                      "/portal/appointments/book/"]
 PUBLIC = [
     "/login/",
     "/logout/",
@@ -52,7 +58,7 @@ PUBLIC = [
     "/self-check/",
     "/clinics/front-range/practitioners/",
 ]
-API_COLLECTIONS = ["/api/v1/patients"]
+API_COLLECTIONS = ["/api/v1/patients", "/api/v1/appointments"]
 ADMIN_PREFIX = "/admin/"
 
 CLASSIFIED = {
@@ -153,6 +159,41 @@ CLASSIFIED = {
     "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/exercises.pdf",
     "portal/exercises/",
     "portal/exercises.pdf",
+    # outcomes (outsiders: tests/integration/test_outcomes_*.py and tests/api/test_outcomes_api.py)
+    "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/outcomes/",
+    "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/outcomes/measurements/",
+    "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/outcomes/measurements/form/",
+    "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/outcomes/measurements/<uuid:measurement_id>/entered-in-error/",
+    "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/outcomes/responses/<uuid:response_id>/entered-in-error/",
+    "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/outcomes/questionnaires/<slug:questionnaire_id>/",
+    "api/v1/episodes/<episode_id>/outcomes",
+    "api/v1/episodes/<episode_id>/measurements",
+    "api/v1/measurements/<measurement_id>/entered-in-error",
+    # questionnaire invitations and the one-time link (public: only a valid token opens anything)
+    "q/<str:token>/",
+    "portal/questionnaires/",
+    "portal/questionnaires/<uuid:invitation_id>/",
+    "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/invitations/",
+    "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/invitations/follow-ups/",
+    "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/invitations/<uuid:invitation_id>/cancel/",
+    # reports (outsiders: tests/integration/test_reports_*.py)
+    "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/progress-report.pdf",
+    "portal/progress/",
+    "clinic/dashboard/",
+    # appointments (outsiders: tests/integration/test_scheduling_isolation.py)
+    "schedule/",
+    "schedule/new/",
+    "schedule/rules/",
+    "schedule/appointments/<uuid:appointment_id>/",
+    "schedule/appointments/<uuid:appointment_id>/status/",
+    "schedule/appointments/<uuid:appointment_id>/cancel/",
+    "patients/<uuid:patient_id>/appointments/new/",
+    "portal/appointments/",
+    "portal/appointments/book/",
+    "portal/appointments/<uuid:appointment_id>/cancel/",
+    "api/v1/appointments",
+    "api/v1/appointments/<appointment_id>",
+    "api/v1/appointments/<appointment_id>/cancel",
     # public practitioner directory (tests/integration/test_directory.py)
     "clinics/<slug:clinic_slug>/practitioners/",
 }

@@ -5,9 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
+
+
+def _weekdays_validator(value: str) -> None:
+    """Open weekdays as ISO numbers, Monday 1 to Sunday 7, each at most once: "12345"."""
+    if not value or any(c not in "1234567" for c in value) or len(set(value)) != len(value):
+        raise ValidationError(
+            "Write the open weekdays as ISO numbers, Monday 1 to Sunday 7, each once (e.g. 12345 for Monday to Friday)."
+        )
 
 
 class Clinic(models.Model):
@@ -21,13 +30,55 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="How long a screening stays current before the patient must be screened again.",
     )
+    # Booking rules: opening hours, the appointment grid, and what patients may do online.
+    opens_at = models.TimeField(default=dt.time(8, 0), help_text="When the first appointment may start.")
+    closes_at = models.TimeField(default=dt.time(18, 0), help_text="When the last appointment must have ended.")
+    open_weekdays = models.CharField(
+        max_length=7,
+        default="12345",
+        validators=[_weekdays_validator],
+        help_text="Open weekdays as ISO numbers, Monday 1 to Sunday 7 (12345 = Monday to Friday).",
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text="The appointment grid: appointments start on multiples of this from opening time.",
+    )
+    online_booking_days_ahead = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="How many days ahead patients may book online.",
+    )
+    online_booking_notice_hours = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MaxValueValidator(336)],
+        help_text="The least notice, in hours, for a booking made online.",
+    )
+    online_cancel_notice_hours = models.PositiveSmallIntegerField(
+        default=24,
+        validators=[MaxValueValidator(336)],
+        help_text="Patients may cancel online up to this many hours before the start; later they phone.",
+    )
+    online_evaluations = models.BooleanField(
+        default=True, help_text="Whether patients may book an evaluation online (follow-ups always may)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="clinic_closes_after_opening"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.opens_at is not None and self.closes_at is not None and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": "The clinic must close after it opens."})
 
 
 class Site(models.Model):
@@ -36,6 +87,7 @@ class Site(models.Model):
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     is_active = models.BooleanField(default=True)
+    online_booking = models.BooleanField(default=True, help_text="Whether patients may book at this site online.")
 
     class Meta:
         ordering = ["name"]

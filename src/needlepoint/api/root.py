@@ -11,7 +11,10 @@ from needlepoint.api import problems
 from needlepoint.api.auth import BearerToken
 from needlepoint.atlas.api import router as atlas_router
 from needlepoint.atlas.api import suggest_router
+from needlepoint.outcomes.api import episodes_router as outcomes_episodes_router
+from needlepoint.outcomes.api import router as measurements_router
 from needlepoint.patients.api import router as patients_router
+from needlepoint.scheduling.api import router as scheduling_router
 from needlepoint.screening.api import patient_router as screening_patient_router
 from needlepoint.screening.api import router as screening_router
 from needlepoint.visits.api import episodes_router
@@ -45,3 +48,6 @@ api.add_router("/v1/screenings", screening_router)
 api.add_router("/v1/patients", screening_patient_router)
 api.add_router("/v1/episodes", episodes_router)
 api.add_router("/v1/visits", visits_router)
+api.add_router("/v1/episodes", outcomes_episodes_router)
+api.add_router("/v1/measurements", measurements_router)
+api.add_router("/v1/appointments", scheduling_router)

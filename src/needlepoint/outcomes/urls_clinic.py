@@ -1,3 +1,31 @@
-from django.urls import path  # noqa: F401
+"""The clinician's outcomes pages of an episode, included at the site root (full paths here).
 
-urlpatterns: list = []  # type: ignore[type-arg]
+Clinic staff only; each route finds the patient's episode first, so anyone else gets 404.
+"""
+
+from django.urls import path
+
+from needlepoint.outcomes.views import clinician
+
+OUTCOMES = "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/outcomes/"
+
+urlpatterns = [
+    path(OUTCOMES, clinician.outcomes_page, name="outcomes-episode"),
+    path(OUTCOMES + "measurements/", clinician.measurement_add, name="outcomes-measurement-add"),
+    path(OUTCOMES + "measurements/form/", clinician.measurement_form, name="outcomes-measurement-form"),
+    path(
+        OUTCOMES + "measurements/<uuid:measurement_id>/entered-in-error/",
+        clinician.measurement_in_error,
+        name="outcomes-measurement-in-error",
+    ),
+    path(
+        OUTCOMES + "responses/<uuid:response_id>/entered-in-error/",
+        clinician.response_in_error,
+        name="outcomes-response-in-error",
+    ),
+    path(
+        OUTCOMES + "questionnaires/<slug:questionnaire_id>/",
+        clinician.questionnaire_entry,
+        name="outcomes-questionnaire-entry",
+    ),
+]

@@ -19,6 +19,10 @@ class AppointmentQuerySet(PatientScopedQuerySet):
     def between(self, start: dt.datetime, end: dt.datetime) -> AppointmentQuerySet:
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 
+    def holding_time(self) -> AppointmentQuerySet:
+        """Appointments that take up the clinician's time (not cancelled, not missed)."""
+        return self.exclude(status__in=[Appointment.Status.CANCELLED, Appointment.Status.NO_SHOW])
+
 
 class Appointment(models.Model):
     class Kind(models.TextChoices):
@@ -44,7 +48,14 @@ class Appointment(models.Model):
         default=30, validators=[MinValueValidator(5), MaxValueValidator(240)]
     )
     reason = models.CharField(max_length=200, blank=True)
+    booked_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    booked_online = models.BooleanField(default=False, help_text="Booked by the patient in the portal")
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    cancel_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -59,3 +70,8 @@ class Appointment(models.Model):
     @property
     def ends_at(self) -> dt.datetime:
         return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_open(self) -> bool:
+        """Still booked: it can be moved, cancelled, or marked arrived or missed."""
+        return self.status == self.Status.BOOKED

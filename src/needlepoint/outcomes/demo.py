@@ -1,0 +1,97 @@
+"""Demo outcome measures: for each episode with a signed visit, a baseline on the day the episode
+opened and a later value today, so the outcomes page and the charts show change.
+
+Recorded through :func:`needlepoint.outcomes.services.measurements.record_measurement` (validated
+and audited like real use). The neck-pain course improves (a responder), the elbow improves by less
+than the measurement error (not a responder) and the low back gets worse. Idempotent: an episode
+that already has measurements is left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+
+from needlepoint.accounts.models import Clinic, Role, User
+from needlepoint.outcomes.models import Measurement, Timepoint
+from needlepoint.outcomes.services.measurements import clinic_today, record_measurement
+from needlepoint.visits.models import Episode, Visit
+
+Progress = Callable[[str], None]
+
+#: condition -> [(measure, qualifiers, baseline, later)]; the side "*" is the episode's first side.
+PLANS: dict[str, list[tuple[str, dict[str, str], Any, Any]]] = {
+    "neck-pain": [
+        ("nprs", {}, 7, 3),
+        ("rom", {"joint": "cervical", "movement": "rotation", "side": "*"}, 52, 66),
+        ("ppt", {"site": "upper-trapezius", "side": "*"}, "1.80", "2.60"),
+    ],
+    "lateral-epicondylalgia": [
+        ("nprs", {}, 6, 5),
+        ("ppt", {"site": "elbow.lateral", "side": "*"}, "2.10", "2.40"),
+        ("grip-strength", {"side": "*"}, 22, 25),
+    ],
+    "low-back-pain": [
+        ("nprs", {}, 6, 8),
+        ("rom", {"joint": "lumbar", "movement": "flexion"}, 48, 45),
+    ],
+}
+DEFAULT_PLAN = [("nprs", {}, 6, 4)]
+
+
+def _side(episode: Episode) -> str:
+    return next((r.get("side") for r in episode.regions if r.get("side")), None) or "right"
+
+
+def _seed_episode(episode: Episode, actor: User) -> int:
+    today = clinic_today(episode)
+    if today <= episode.opened_on:
+        return 0  # opened today: nothing to compare yet
+    visit_today = Visit.objects.filter(episode=episode, visit_date=today).first()
+    count = 0
+    for measure, qualifiers, baseline, later in PLANS.get(episode.condition_id, DEFAULT_PLAN):
+        where = {k: (_side(episode) if v == "*" else v) for k, v in qualifiers.items()}
+        for timepoint, day, value, visit in (
+            (Timepoint.BASELINE, episode.opened_on, baseline, None),
+            (Timepoint.VISIT_PRE, today, later, visit_today),
+        ):
+            record_measurement(
+                actor,
+                patient_id=episode.patient_id,
+                episode_id=episode.pk,
+                measure=measure,
+                timepoint=timepoint.value,
+                taken_on=day,
+                value=value,
+                visit_id=visit.pk if visit is not None else None,
+                **where,
+            )
+            count += 1
+    return count
+
+
+def seed_demo(clinic: Clinic, progress: Progress = lambda message: None) -> int:
+    """Baseline and later measurements for the clinic's episodes that have a signed visit.
+    Returns how many values were recorded (0 when run again)."""
+    episodes = (
+        Episode.objects.filter(clinic=clinic, visits__status=Visit.Status.SIGNED)
+        .select_related("clinic", "patient", "created_by")
+        .distinct()
+        .order_by("opened_on", "created_at")
+    )
+    fallback = User.objects.filter(clinic=clinic, role=Role.CLINICIAN, is_active=True).order_by("username").first()
+    total = 0
+    for episode in episodes:
+        if Measurement.objects.filter(episode=episode).exists():
+            continue
+        actor = episode.created_by if episode.created_by.role == Role.CLINICIAN else fallback
+        if actor is None:
+            continue
+        with transaction.atomic():
+            recorded = _seed_episode(episode, actor)
+        if recorded:
+            progress(f"{clinic.name}: {recorded} outcome values for {episode.patient.full_name}")
+        total += recorded
+    return total
