@@ -28,8 +28,12 @@ from needlepoint.accounts.models import (
 )
 from needlepoint.consent import services as consent
 from needlepoint.consent.signature import demo_signature_data_url
+from needlepoint.homecare.demo import seed_demo as seed_homecare
+from needlepoint.outcomes.demo import seed_demo as seed_outcomes
+from needlepoint.outcomes.demo_invitations import seed_demo_invitations
 from needlepoint.patients import services as patients
 from needlepoint.patients.models import Patient
+from needlepoint.scheduling.demo import seed_demo as seed_appointments
 from needlepoint.scheduling.models import Appointment
 from needlepoint.scheduling.services import book_appointment, day_bounds
 from needlepoint.screening import services as screening
@@ -466,6 +470,18 @@ def _ensure_today(clinic: Clinic, rng: random.Random) -> int:
     return booked
 
 
+def _seed_course_of_care(clinic: Clinic, progress: Progress) -> None:
+    """The plan of care around the notes: the diary, outcomes, home programmes, questionnaire links.
+
+    Each part adds nothing when its data is already there, so this runs on every start.
+    """
+    seed_appointments(clinic, progress)
+    seed_outcomes(clinic, progress)
+    seed_homecare(clinic, progress)
+    with transaction.atomic():
+        seed_demo_invitations(clinic)
+
+
 def seed_demo(progress: Progress = lambda message: None) -> list[DemoLogin]:
     """Create the demo clinics (once) and today's appointments (each day)."""
     rng = random.Random(20260101)
@@ -478,6 +494,7 @@ def seed_demo(progress: Progress = lambda message: None) -> list[DemoLogin]:
             booked = _ensure_today(clinic, rng)
         if booked:
             progress(f"{clinic.name}: {booked} appointments today and next week")
+        _seed_course_of_care(clinic, progress)
     logins = []
     for spec in CLINICS:
         for username, first, last, role, _ in spec["staff"]:
