@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from needlepoint.accounts.models import Clinic, Role, User
 from needlepoint.outcomes.models import Measurement, Timepoint
@@ -73,10 +74,14 @@ def _seed_episode(episode: Episode, actor: User) -> int:
 
 
 def seed_demo(clinic: Clinic, progress: Progress = lambda message: None) -> int:
-    """Baseline and later measurements for the clinic's episodes that have a signed visit.
+    """Baseline and later measurements for the clinic's episodes that have a signed visit (and for
+    the portal patient's).
     Returns how many values were recorded (0 when run again)."""
+    # Courses with a signed visit, and the portal patient's course (so their progress page has a chart).
     episodes = (
-        Episode.objects.filter(clinic=clinic, visits__status=Visit.Status.SIGNED)
+        Episode.objects.filter(
+            Q(visits__status=Visit.Status.SIGNED) | Q(patient__user__isnull=False), clinic=clinic
+        )
         .select_related("clinic", "patient", "created_by")
         .distinct()
         .order_by("opened_on", "created_at")
