@@ -128,6 +128,14 @@ def record(
     return event
 
 
+def record_update(instance: models.Model, before: dict[str, Any], *, actor: Any) -> AuditEvent:
+    """Record what changed on ``instance`` since the ``before`` snapshot (only the changed fields)."""
+    old, new = changed(before, snapshot(instance))
+    return record(
+        Action.UPDATE, instance, actor=actor, clinic_id=getattr(instance, "clinic_id", None), before=old, after=new
+    )
+
+
 def _iter_rows(batch: int = 2000) -> Iterator[tuple[int, dict[str, Any], str, str]]:
     last = 0
     while True:

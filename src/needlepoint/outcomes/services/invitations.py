@@ -314,15 +314,7 @@ def cancel_invitation(actor: User, invitation_id: Any, *, episode_id: Any = None
         raise InvalidInput({"invitation": ["this questionnaire has just been answered; it can no longer be cancelled"]})
     outbox.cancel_pending(KIND, invitation.pk)
     invitation.refresh_from_db()
-    old, new = audit.changed(before, audit.snapshot(invitation))
-    audit.record(
-        audit.Action.UPDATE,
-        audit.subject_of(invitation),
-        actor=actor,
-        clinic_id=invitation.clinic_id,
-        before=old,
-        after=new,
-    )
+    audit.record_update(invitation, before, actor=actor)
     return invitation
 
 

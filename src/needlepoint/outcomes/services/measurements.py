@@ -113,6 +113,16 @@ def clinic_today(episode: Episode) -> dt.date:
     return timezone.localdate(timezone=zoneinfo.ZoneInfo(episode.clinic.time_zone))
 
 
+def visit_in_episode(episode: Episode, visit_id: object) -> Visit | None:
+    """The visit ``visit_id`` of this episode, or None (no id, a malformed id, another episode's)."""
+    if visit_id in (None, ""):
+        return None
+    try:
+        return Visit.objects.filter(pk=uuid.UUID(str(visit_id)), episode=episode).first()
+    except ValueError:
+        return None
+
+
 # --- validation --------------------------------------------------------------------------------
 
 
@@ -252,14 +262,9 @@ def record_measurement(
         errors["notes"] = ["must be text"]
     elif len(note.strip()) > MAX_NOTES:
         errors["notes"] = [f"at most {MAX_NOTES} characters"]
-    visit = None
-    if visit_id not in (None, ""):
-        try:
-            visit = Visit.objects.filter(pk=uuid.UUID(str(visit_id)), episode=episode).first()
-        except ValueError:
-            visit = None
-        if visit is None:
-            errors["visit_id"] = ["no such visit in this episode of care"]
+    visit = visit_in_episode(episode, visit_id)
+    if visit_id not in (None, "") and visit is None:
+        errors["visit_id"] = ["no such visit in this episode of care"]
     if errors or definition is None or number is None or day is None:
         raise InvalidInput(errors)
     measurement = Measurement.objects.create(

@@ -33,8 +33,9 @@ from needlepoint.clinical.outcomes.scoring import ACTIVITY_NAME_MAX, InvalidAnsw
 from needlepoint.errors import Conflict, Forbidden, InvalidInput, NotFound
 from needlepoint.knowledge.outcomes import NOT_APPLICABLE, Questionnaire, load_questionnaires
 from needlepoint.outcomes.models import QuestionnaireInvitation, QuestionnaireResponse, Timepoint
+from needlepoint.outcomes.services.measurements import visit_in_episode
 from needlepoint.patients.models import Patient
-from needlepoint.visits.models import Episode, Visit
+from needlepoint.visits.models import Episode
 
 Source = QuestionnaireResponse.Source
 #: Staff who may enter answers on the patient's behalf (front desk may invite, not answer).
@@ -228,14 +229,9 @@ def submit_response(
         errors["completed_on"] = ["cannot be in the future"]
     elif completed_on < patient.date_of_birth:
         errors["completed_on"] = ["cannot be before the patient was born"]
-    visit = None
-    if visit_id not in (None, ""):
-        try:
-            visit = Visit.objects.filter(pk=uuid.UUID(str(visit_id)), episode=episode).first()
-        except ValueError:
-            visit = None
-        if visit is None:
-            errors["visit"] = ["no such visit in this episode of care"]
+    visit = visit_in_episode(episode, visit_id)
+    if visit_id not in (None, "") and visit is None:
+        errors["visit"] = ["no such visit in this episode of care"]
     clean: dict[str, Any] = {}
     result: Score | None = None
     if questionnaire is not None:
@@ -302,15 +298,7 @@ def mark_response_in_error(actor: User, response_id: Any, reason: Any) -> Questi
     before = audit.snapshot(response)
     QuestionnaireResponse.objects.filter(pk=response.pk).update(entered_in_error=True, error_reason=text)
     response.refresh_from_db()
-    old, new = audit.changed(before, audit.snapshot(response))
-    audit.record(
-        audit.Action.UPDATE,
-        audit.subject_of(response),
-        actor=actor,
-        clinic_id=response.clinic_id,
-        before=old,
-        after=new,
-    )
+    audit.record_update(response, before, actor=actor)
     return response
 
 
