@@ -80,7 +80,7 @@ class TheLink(QuestionnaireTestCase):
             assert secret not in html, secret
         assert "Sign out" not in html  # nobody is signed in
         assert response["Cache-Control"] == "no-store, private"
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
 
     def test_answering_stores_one_response_as_the_patient_and_thanks_them(self) -> None:
         response = self.post(form_data(self.ndi, full_answers(self.ndi, pick=2)))

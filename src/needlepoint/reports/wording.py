@@ -34,8 +34,8 @@ TITLES: dict[Audience, str] = {
 PLAIN_SUBJECT = {
     "nprs": "pain",
     "vas": "pain",
-    "ndi": "everyday activities with your neck",
-    "odi": "everyday activities with your back",
+    "ndi": "ability to manage everyday activities with your neck",
+    "odi": "ability to manage everyday activities with your back",
     "quickdash": "use of your arm, shoulder and hand",
     "psfs": "ability to do the activities you chose",
     "hdi": "headaches' effect on your life",

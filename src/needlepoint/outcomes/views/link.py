@@ -30,7 +30,9 @@ GONE = 410
 def private(response: HttpResponse) -> HttpResponse:
     """The address holds a secret: keep it out of caches, referrers and search engines."""
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on the form's POST
+    # and Django's CSRF check refuses it. Other sites still never see the address.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
