@@ -48,3 +48,13 @@ def test_follow_ups_come_in_order_after_discharge(discharge: dt.date) -> None:
     # Roughly the right distance: months are calendar months, never off by more than 3 days.
     for (_, d), days in zip(due[1:], (91, 182, 365), strict=True):
         assert abs((d - discharge).days - days) <= 3
+
+
+def test_a_change_runs_from_the_first_baseline_to_the_last_value_not_taken_straight_after_treatment() -> None:
+    from needlepoint.clinical.outcomes.timepoints import comparison_indexes
+
+    assert comparison_indexes([]) is None
+    assert comparison_indexes(["visit_post", "baseline", "visit_pre", "visit_post"]) == (1, 2)
+    assert comparison_indexes(["visit_post", "visit_post"]) == (0, 1)  # nothing else: first and last
+    assert comparison_indexes(["discharge", "month_3"]) == (0, 1)
+    assert comparison_indexes(["baseline"]) == (0, 0)

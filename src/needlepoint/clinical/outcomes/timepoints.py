@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from enum import StrEnum
 
 __all__ = ["FOLLOW_UP_TIMEPOINTS", "Timepoint", "add_months", "follow_up_due_dates"]
@@ -72,3 +73,25 @@ def follow_up_due_dates(discharge_date: dt.date) -> list[tuple[Timepoint, dt.dat
         (timepoint, add_months(discharge_date, months) + dt.timedelta(weeks=weeks))
         for timepoint, weeks, months in _OFFSETS
     ]
+
+
+#: Values that can stand as a series' starting point.
+BASELINE_TIMEPOINTS = frozenset({Timepoint.BASELINE.value, Timepoint.VISIT_PRE.value})
+
+
+def comparison_indexes(timepoints: Sequence[str]) -> tuple[int, int] | None:
+    """Which two values of a series (in time order) a change is measured between.
+
+    The start is the first baseline or before-treatment value (the first value when there is
+    neither). The end is the last value not taken straight after a treatment: pain or movement
+    measured minutes after needling shows that session's effect, not the course's (the last value
+    when every one was). None when the series is empty.
+    """
+    if not timepoints:
+        return None
+    start = next((i for i, t in enumerate(timepoints) if t in BASELINE_TIMEPOINTS), 0)
+    end = next(
+        (i for i in range(len(timepoints) - 1, -1, -1) if timepoints[i] != Timepoint.VISIT_POST.value),
+        len(timepoints) - 1,
+    )
+    return start, end

@@ -47,6 +47,7 @@ from needlepoint.clinical.outcomes import (
     episode_responder,
     primary_measure,
 )
+from needlepoint.clinical.outcomes.timepoints import comparison_indexes
 from needlepoint.knowledge import load_knowledge
 from needlepoint.knowledge.outcomes import Measure, load_measures
 from needlepoint.outcomes.models import Measurement, QuestionnaireResponse, Timepoint
@@ -66,7 +67,6 @@ MEASUREMENT = "measurement"
 QUESTIONNAIRE = "questionnaire"
 VISIT = "visit"
 _TIMEPOINT_ORDER = {value: index for index, value in enumerate(Timepoint.values)}
-_BASELINE_TIMEPOINTS = (Timepoint.BASELINE, Timepoint.VISIT_PRE)
 
 
 @dataclass(frozen=True)
@@ -130,13 +130,15 @@ def _sort_key(point: SeriesPoint) -> tuple[dt.date, int]:
 
 
 def baseline_of(points: tuple[SeriesPoint, ...]) -> SeriesPoint | None:
-    """The first baseline or before-treatment value; the first value when there is neither."""
-    return next((p for p in points if p.timepoint in _BASELINE_TIMEPOINTS), points[0] if points else None)
+    """The value a change is measured from (rule: ``clinical.outcomes.timepoints.comparison_indexes``)."""
+    pair = comparison_indexes([p.timepoint for p in points])
+    return None if pair is None else points[pair[0]]
 
 
 def latest_of(points: tuple[SeriesPoint, ...]) -> SeriesPoint | None:
-    """The last value not taken straight after a treatment (the last value if all were)."""
-    return next((p for p in reversed(points) if p.timepoint != Timepoint.VISIT_POST), points[-1] if points else None)
+    """The value a change is measured to (rule: ``clinical.outcomes.timepoints.comparison_indexes``)."""
+    pair = comparison_indexes([p.timepoint for p in points])
+    return None if pair is None else points[pair[1]]
 
 
 def _change(measure: Measure, baseline: SeriesPoint | None, latest: SeriesPoint | None) -> Change | None:
