@@ -9,6 +9,7 @@ from unittest import mock
 
 from tests.integration.test_reports_helpers import ReportTestCase
 
+from needlepoint.documents import render
 from needlepoint.reports import progress
 from needlepoint.visits.models import Episode
 
@@ -33,7 +34,7 @@ class ProgressReportHtmlTests(ReportTestCase):
 
     def test_the_html_given_to_weasyprint_is_the_html_built(self) -> None:
         report = self.report()
-        with mock.patch.object(progress, "HTML") as weasy:
+        with mock.patch.object(render, "HTML") as weasy:  # the one WeasyPrint entry point
             weasy.return_value.write_pdf.return_value = b"%PDF-1.7 test"
             assert progress.report_pdf(report, "payer") == b"%PDF-1.7 test"
         sent = weasy.call_args.kwargs["string"]

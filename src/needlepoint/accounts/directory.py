@@ -9,13 +9,11 @@ clinic is 404.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from needlepoint.accounts.models import Clinic, PractitionerProfile, Role, Site
@@ -44,14 +42,6 @@ class Directory:
     sites: list[Site]
 
 
-def clinic_today(clinic: Clinic) -> dt.date:
-    try:
-        zone = zoneinfo.ZoneInfo(clinic.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return timezone.localdate(timezone=zone)
-
-
 def _credentials(profile: PractitionerProfile) -> Credentials:
     return Credentials(
         profession=profile.profession,
@@ -70,7 +60,7 @@ def clinic_directory(clinic_slug: str) -> Directory:
     clinic = Clinic.objects.filter(slug=clinic_slug).first()
     if clinic is None:
         raise Http404
-    on = clinic_today(clinic)
+    on = clinic.today()
     open_sites = Site.objects.filter(clinic=clinic, is_active=True).order_by("name")
     sites = list(open_sites)
     profiles = (

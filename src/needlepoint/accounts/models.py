@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -74,6 +75,15 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self) -> dt.date:
+        """Today in the clinic's own calendar: dates of care follow the clinic's time zone, whatever
+        zone the server, a request or a test runs in (an unknown zone name counts as UTC)."""
+        try:
+            zone = zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zoneinfo.ZoneInfo("UTC")
+        return timezone.localdate(timezone=zone)
 
     def clean(self) -> None:
         super().clean()

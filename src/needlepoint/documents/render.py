@@ -125,12 +125,20 @@ def svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def _pdf(template: str, context: dict[str, Any], page_size: str) -> bytes:
+def check_page_size(page_size: str) -> None:
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size: must be one of {', '.join(PAGE_SIZES)}, got {page_size!r}")
-    html = render_to_string(template, {**context, "page_size": page_size})
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The one way HTML becomes a PDF: WeasyPrint with the fetcher that allows only data: URIs."""
     pdf: bytes = HTML(string=html, url_fetcher=DataOnlyFetcher(), base_url=None).write_pdf()
     return pdf
+
+
+def render_pdf(template: str, context: dict[str, Any], page_size: str) -> bytes:
+    check_page_size(page_size)
+    return html_to_pdf(render_to_string(template, {**context, "page_size": page_size}))
 
 
 # --- the visit note ---------------------------------------------------------------------------
@@ -300,7 +308,7 @@ def visit_note_context(doc: VisitNoteDocument) -> dict[str, Any]:
 
 
 def render_visit_note(doc: VisitNoteDocument, *, page_size: str = "A4") -> bytes:
-    return _pdf("documents/visit_note.html", visit_note_context(doc), page_size)
+    return render_pdf("documents/visit_note.html", visit_note_context(doc), page_size)
 
 
 # --- the aftercare handout --------------------------------------------------------------------
@@ -321,7 +329,7 @@ def aftercare_context(doc: AftercareDocument) -> dict[str, Any]:
 
 
 def render_aftercare(doc: AftercareDocument, *, page_size: str = "A4") -> bytes:
-    return _pdf("documents/aftercare.html", aftercare_context(doc), page_size)
+    return render_pdf("documents/aftercare.html", aftercare_context(doc), page_size)
 
 
 # --- the superbill ----------------------------------------------------------------------------
@@ -370,4 +378,4 @@ def superbill_context(doc: SuperbillDocument) -> dict[str, Any]:
 
 
 def render_superbill(doc: SuperbillDocument, *, page_size: str = "A4") -> bytes:
-    return _pdf("documents/superbill.html", superbill_context(doc), page_size)
+    return render_pdf("documents/superbill.html", superbill_context(doc), page_size)

@@ -78,7 +78,7 @@ def handout_pdf(
         heading=heading,
     )
     # The documents app's one PDF path: page size check, template, WeasyPrint with DataOnlyFetcher.
-    return documents._pdf(TEMPLATE, context, "A4")
+    return documents.render_pdf(TEMPLATE, context, "A4")
 
 
 def handout_filename(patient: Patient, issued_on: dt.date) -> str:

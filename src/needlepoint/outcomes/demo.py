@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from needlepoint.accounts.models import Clinic, Role, User
 from needlepoint.outcomes.models import Measurement, Timepoint
-from needlepoint.outcomes.services.measurements import clinic_today, record_measurement
+from needlepoint.outcomes.services.measurements import record_measurement
 from needlepoint.visits.models import Episode, Visit
 
 Progress = Callable[[str], None]
@@ -47,7 +47,7 @@ def _side(episode: Episode) -> str:
 
 
 def _seed_episode(episode: Episode, actor: User) -> int:
-    today = clinic_today(episode)
+    today = episode.clinic.today()
     if today <= episode.opened_on:
         return 0  # opened today: nothing to compare yet
     visit_today = Visit.objects.filter(episode=episode, visit_date=today).first()

@@ -18,11 +18,9 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from weasyprint import HTML
 
 from needlepoint.documents import inputs as doc
-from needlepoint.documents.fetcher import DataOnlyFetcher
-from needlepoint.documents.render import PAGE_SIZES, fmt_date, fmt_number, svg_data_uri
+from needlepoint.documents.render import check_page_size, fmt_date, fmt_number, html_to_pdf, svg_data_uri
 from needlepoint.knowledge import load_knowledge
 from needlepoint.outcomes.services.summary import EpisodeOutcomes, MeasureSeries, outcomes_for_episode
 from needlepoint.reports import wording
@@ -275,16 +273,13 @@ def report_html(report: ProgressReport, audience: wording.Audience, *, page_size
     """The HTML that goes to WeasyPrint (testable without it)."""
     if audience not in wording.AUDIENCES:
         raise ValueError(f"audience: one of {', '.join(wording.AUDIENCES)}")
-    if page_size not in PAGE_SIZES:
-        raise ValueError(f"page_size: must be one of {', '.join(PAGE_SIZES)}, got {page_size!r}")
+    check_page_size(page_size)
     context = {**report_context(report, audience), "page_size": page_size}
     return render_to_string("reports/progress_report.html", context)
 
 
 def report_pdf(report: ProgressReport, audience: wording.Audience, *, page_size: str = "A4") -> bytes:
-    html = report_html(report, audience, page_size=page_size)
-    pdf: bytes = HTML(string=html, url_fetcher=DataOnlyFetcher(), base_url=None).write_pdf()
-    return pdf
+    return html_to_pdf(report_html(report, audience, page_size=page_size))
 
 
 def report_filename(report: ProgressReport, audience: str) -> str:

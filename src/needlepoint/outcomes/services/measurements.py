@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-import zoneinfo
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from needlepoint.accounts.models import STAFF_ROLES, Role, User
 from needlepoint.audit import services as audit
@@ -42,7 +40,6 @@ __all__ = [
     "JOINTS",
     "QUALIFIER_FIELDS",
     "RECORDER_ROLES",
-    "clinic_today",
     "episode_measurements",
     "find_measurement",
     "find_patient_episode",
@@ -107,10 +104,6 @@ def find_patient_episode(actor: Any, patient_id: Any, episode_id: Any) -> Episod
 def require_recorder(actor: User) -> None:
     if actor.role not in RECORDER_ROLES:
         raise Forbidden("Only clinicians and clinic administrators can record clinical measures.")
-
-
-def clinic_today(episode: Episode) -> dt.date:
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(episode.clinic.time_zone))
 
 
 def visit_in_episode(episode: Episode, visit_id: object) -> Visit | None:
@@ -248,7 +241,7 @@ def record_measurement(
     if timepoint not in Timepoint.values:
         errors["timepoint"] = [f"{timepoint!r} is not a timepoint; choose one of {', '.join(Timepoint.values)}"]
     day = _parse_date(taken_on, "taken_on", errors)
-    if day is not None and day > clinic_today(episode):
+    if day is not None and day > episode.clinic.today():
         errors["taken_on"] = ["cannot be in the future"]
     elif day is not None and day < episode.opened_on:
         errors["taken_on"] = [f"cannot be before the episode of care opened ({episode.opened_on:%Y-%m-%d})"]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -90,10 +89,6 @@ def own_record(actor: User) -> Patient:
     if patient is None or actor.role != Role.PATIENT:
         raise NotFound("No such patient.")
     return patient
-
-
-def clinic_today(clinic: Any) -> dt.date:
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic.time_zone))
 
 
 # --- checking answers ------------------------------------------------------------------------
@@ -225,7 +220,7 @@ def submit_response(
         errors["timepoint"] = [f"{timepoint!r} is not a timepoint; choose one of {', '.join(Timepoint.values)}"]
     if not isinstance(completed_on, dt.date) or isinstance(completed_on, dt.datetime):
         errors["completed_on"] = ["give the date the questionnaire was answered"]
-    elif completed_on > clinic_today(patient.clinic):
+    elif completed_on > patient.clinic.today():
         errors["completed_on"] = ["cannot be in the future"]
     elif completed_on < patient.date_of_birth:
         errors["completed_on"] = ["cannot be before the patient was born"]

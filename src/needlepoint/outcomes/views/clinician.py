@@ -103,7 +103,7 @@ def new_measurement_form(
 ) -> MeasurementForm:
     """A blank form (or one kept from ``data`` when the measure or joint changes), with the
     timepoint, date and visit set sensibly for the measure."""
-    today = service.clinic_today(episode)
+    today = episode.clinic.today()
     visit_today = next((v for v in visits if v.visit_date == today), None)
     refresh = reverse("outcomes-measurement-form", kwargs={"patient_id": episode.patient_id, "episode_id": episode.pk})
     form = MeasurementForm(visits=visits, refresh_url=refresh)
@@ -278,7 +278,7 @@ def questionnaire_entry(request: HttpRequest, episode: Episode, questionnaire_id
         has_baseline = QuestionnaireResponse.objects.filter(
             episode=episode, questionnaire=questionnaire.id, entered_in_error=False
         ).exists()
-        today = service.clinic_today(episode)
+        today = episode.clinic.today()
         visit_today = next((v for v in visits if v.visit_date == today), None)
         entry.initial = {
             "timepoint": (Timepoint.DISCHARGE if episode.closed_on else Timepoint.VISIT_PRE)

@@ -22,7 +22,7 @@ from needlepoint.knowledge.outcomes import load_questionnaires
 from needlepoint.outcomes.forms import QuestionnaireForm
 from needlepoint.outcomes.models import QuestionnaireInvitation, QuestionnaireResponse
 from needlepoint.outcomes.services import invitations
-from needlepoint.outcomes.services.questionnaires import clinic_today, submit_response
+from needlepoint.outcomes.services.questionnaires import submit_response
 
 GONE = 410
 
@@ -93,7 +93,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                 questionnaire_id=questionnaire.id,
                 answers=form.answers(),
                 timepoint=invitation.timepoint,
-                completed_on=clinic_today(invitation.clinic),
+                completed_on=invitation.clinic.today(),
                 source=QuestionnaireResponse.Source.LINK,
                 invitation=invitation,
             )

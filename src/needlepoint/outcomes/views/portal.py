@@ -76,7 +76,7 @@ def questionnaire_answer(request: HttpRequest, invitation_id: str) -> HttpRespon
                 questionnaire_id=questionnaire.id,
                 answers=form.answers(),
                 timepoint=invitation.timepoint,
-                completed_on=services.clinic_today(invitation.clinic),
+                completed_on=invitation.clinic.today(),
                 source=QuestionnaireResponse.Source.PORTAL,
                 invitation=invitation,
             )

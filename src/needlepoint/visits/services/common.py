@@ -190,4 +190,4 @@ def clinic_today(clinic_id: int) -> dt.date:
     from needlepoint.accounts.models import Clinic
 
     tz_name = Clinic.objects.filter(pk=clinic_id).values_list("time_zone", flat=True).first() or "UTC"
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(tz_name))
+    return Clinic(time_zone=tz_name).today()
