@@ -269,8 +269,10 @@ class DemoTests(OutcomesTestCase):
         )
         self.signed_visit(0, 6, 3, episode=elbow)
         visits.create_episode(self.alice, self.olive.pk, {**EPISODE, "opened_on": self.day(0)})  # no visit: skipped
-        assert seed_demo(self.clinic) == 12
+        assert seed_demo(self.clinic) == 14  # 6 + 6 measures, and the neck's NDI twice
         neck, arm = outcomes_for_episode(self.episode), outcomes_for_episode(elbow)
+        ndi = next(s for s in neck.series if s.measure_id == "ndi")
+        assert [float(p.value) for p in ndi.points] == [22.0, 9.0]
         assert (neck.responder, arm.responder) == (True, False)
         assert {(s.measure_id, s.qualifier.split(", ")[-1]) for s in arm.series} == {
             ("nprs", ""),

@@ -54,6 +54,20 @@ class ProgressReportPdfTests(ReportTestCase):
         physician = " ".join(pdf_text(self.client.get(self.report_path(None)).content).split())
         assert "For the referring physician" in physician  # the default audience
 
+    def test_after_discharge_it_gives_the_date_reason_and_summary(self) -> None:
+        from needlepoint.visits import services as visits
+        from needlepoint.visits.models import Visit
+
+        for draft in Visit.objects.filter(episode=self.episode, status=Visit.Status.DRAFT):
+            visits.discard_visit(self.alice, draft.pk, draft.version)
+        visits.close_episode(
+            self.alice, self.episode.pk, reason="goals-met", summary="Back at work full days; stretches continue."
+        )
+        self.login(self.alice)
+        text = " ".join(pdf_text(self.client.get(self.report_path("physician")).content).split())
+        assert "after 3 of 6 planned sessions. Reason: goals met." in text
+        assert "At discharge Back at work full days; stretches continue." in text
+
     def test_front_desk_is_refused_and_nothing_is_exported(self) -> None:
         self.login(self.fran)
         assert self.client.get(self.report_path()).status_code == 403

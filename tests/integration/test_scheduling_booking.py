@@ -57,6 +57,17 @@ class BookTests(SchedulingCase):
         assert Appointment.objects.count() == 1
         assert AuditEvent.objects.filter(action="create", object_type="scheduling.appointment").count() == 1
 
+    def test_a_patient_already_booked_then_is_refused_with_another_clinician(self) -> None:
+        self.book(9, kind="evaluation")  # Olive with Alice, 09:00-10:00
+        with pytest.raises(InvalidInput) as exc:
+            self.book(9, 30, clinician_id=self.bob.pk)
+        message = exc.value.errors["starts_at"][0]
+        assert message.startswith("Olive") and "is already booked then" in message
+        assert "09:00-10:00" in message and "with Alice Chen" in message
+        assert Appointment.objects.count() == 1
+        self.book(10, clinician_id=self.bob.pk)  # straight after is fine
+        assert Appointment.objects.count() == 2
+
     def test_back_to_back_and_other_clinicians_are_fine(self) -> None:
         self.book(9)
         self.book(9, 30)
@@ -119,6 +130,15 @@ class RescheduleTests(SchedulingCase):
         row = AuditEvent.objects.get(action="update", object_id=str(moving.pk))
         assert row.before["clinician_id"] == self.alice.pk and row.after["clinician_id"] == self.bob.pk
         assert "starts_at" in row.after
+
+    def test_moving_onto_the_patients_other_appointment_is_refused(self) -> None:
+        moving = self.book(9)
+        self.book(14, clinician_id=self.bob.pk)  # Olive again, with Bob
+        with pytest.raises(InvalidInput) as exc:
+            services.reschedule(self.fran, moving.pk, starts_at=self.at(14))
+        assert "is already booked then" in exc.value.errors["starts_at"][0]
+        assert Appointment.objects.get(pk=moving.pk).starts_at == self.at(9)
+        assert not AuditEvent.objects.filter(action="update", object_id=str(moving.pk)).exists()
 
     def test_moving_does_not_clash_with_itself(self) -> None:
         appointment = self.book(9)

@@ -84,7 +84,8 @@ class EpisodeTests(VisitTestCase):
 
     def test_update_and_close(self) -> None:
         services.update_episode(self.alice, self.episode.pk, {"planned_sessions": 8, "icd10_code": "M79.12"})
-        services.close_episode(self.alice, self.episode.pk)
+        services.discard_visit(self.alice, self.visit.pk, self.version)
+        services.close_episode(self.alice, self.episode.pk, reason="goals-met")
         episode = Episode.objects.get(pk=self.episode.pk)
         assert (episode.planned_sessions, episode.icd10_code, episode.closed_on) == (
             8,

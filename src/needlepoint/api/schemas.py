@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from ninja import Schema
+from typing import Annotated
+
+from ninja import Field, Schema
+
+#: A row id sent by a client (a site, a clinician): a positive 64-bit integer, the widest a
+#: database key holds. A larger number is refused as bad input (422) instead of overflowing the
+#: database driver.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class FieldProblem(Schema):

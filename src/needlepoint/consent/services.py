@@ -40,6 +40,7 @@ from needlepoint.consent.versions import (
 from needlepoint.errors import Conflict, Forbidden, InvalidInput, NotFound
 from needlepoint.patients.models import Patient
 from needlepoint.patients.services import find_patient
+from needlepoint.rowid import row_id
 
 __all__ = [
     "ConsentSummary",
@@ -161,10 +162,9 @@ def sign(
 
 
 def _find_record(actor: User, record_id: Any, patient_id: Any = None) -> ConsentRecord:
-    try:
-        pk = int(record_id)
-    except (TypeError, ValueError):
-        raise NotFound("No such consent.") from None
+    pk = row_id(record_id)
+    if pk is None:
+        raise NotFound("No such consent.")
     qs = ConsentRecord.objects.visible_to(actor).select_related("form", "patient", "clinic", "witness")
     if patient_id is not None:
         qs = qs.filter(patient_id=patient_id)

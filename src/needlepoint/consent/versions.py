@@ -19,6 +19,7 @@ from needlepoint.audit import services as audit
 from needlepoint.consent import content
 from needlepoint.consent.models import ConsentForm, FormStatus
 from needlepoint.errors import Conflict, Forbidden, InvalidInput, NotFound
+from needlepoint.rowid import row_id
 
 FORM_FIELDS = ("title", "body", "risk_ids", "electrical_stimulation_text")
 MAX_TITLE = 200
@@ -51,10 +52,9 @@ def list_forms(actor: User) -> list[ConsentForm]:
 
 def find_form(actor: User, form_id: Any) -> ConsentForm:
     """A form of the actor's clinic, for its administrator; otherwise NotFound."""
-    try:
-        pk = int(form_id)
-    except (TypeError, ValueError):
-        raise NotFound("No such consent form.") from None
+    pk = row_id(form_id)
+    if pk is None:
+        raise NotFound("No such consent form.")
     form = (
         ConsentForm.objects.visible_to(actor)
         .filter(pk=pk)

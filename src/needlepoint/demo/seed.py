@@ -56,6 +56,8 @@ CLINICS = [
             ("fran", "Fran", "Diaz", Role.FRONT_DESK, None),
         ],
         "portal_patient": ("pat", "Pat", "Kowalski"),
+        # Pat is three weeks into a course of care; Quinn (the other clinic) is new, with nothing signed.
+        "portal_course": True,
     },
     {
         "slug": "yarra-myo",
@@ -297,6 +299,7 @@ def _ensure_clinic(spec: dict, rng: random.Random, progress: Progress) -> None: 
     )
     Patient.objects.filter(pk=record.pk).update(user=portal_user)
     progress(f"{clinic.name}: portal patient {first} {last}")
+    portal_course = spec.get("portal_course", False)
     front_desk = User.objects.get(clinic=clinic, role=Role.FRONT_DESK)
     for index, patient in enumerate(
         Patient.objects.filter(clinic=clinic).order_by("chart_number")[: len(SCREENING_VARIANTS)]
@@ -317,6 +320,8 @@ def _ensure_clinic(spec: dict, rng: random.Random, progress: Progress) -> None: 
         )
     progress(f"{clinic.name}: consent form v{form.major}.{form.minor}, {len(signed)} signed consents")
     _seed_notes(clinic, progress)
+    if portal_course:
+        _seed_portal_course(clinic, Patient.objects.get(pk=record.pk), progress)
 
 
 # Courses of care for screened, consented patients: (patient index, condition, ICD-10-CM, drawing, entries)
@@ -355,6 +360,63 @@ NOTES = [
 ]
 
 
+def _write_visit(
+    clinician: User,
+    episode_id: object,
+    day: dt.date,
+    drawing: list[tuple[str, str, int]],
+    entries: list[tuple[str, str, str, str, str, str]],
+    *,
+    before: int,
+    after: int,
+    lot_prefix: str,
+) -> None:
+    """One signed visit through the services: pain drawing and ratings, a finding and a needle
+    entry per muscle (warnings acknowledged as a clinician would), needles counted in and out."""
+    from needlepoint.visits import services as visits
+
+    visit = visits.start_visit(clinician, episode_id, visit_date=day)
+    visit = visits.record_pain_drawing(
+        clinician, visit.pk, visit.version, [{"region": r, "side": s, "intensity": i} for r, s, i in drawing]
+    )
+    visit = visits.record_pain_ratings(clinician, visit.pk, visit.version, before=before)
+    for lot, (muscle, side, technique, diameter, length, depth) in enumerate(entries, start=1):
+        finding = visits.add_finding(
+            clinician,
+            visit.pk,
+            visit.version,
+            {
+                "muscle": muscle,
+                "side": side,
+                "activity": "active",
+                "taut_band": True,
+                "tender_nodule": True,
+                "referred_pain": True,
+                "local_twitch_response": True,
+            },
+        )
+        visit = finding.visit
+        data = {
+            "muscle": muscle,
+            "side": side,
+            "technique": technique,
+            "needle_diameter_mm": diameter,
+            "needle_length_mm": length,
+            "depth_mm": depth,
+            "approach": "toward the taut band",
+            "manipulation": "pistoning",
+            "ltr_count": 2,
+            "retention_seconds": 60,
+            "needle_lots": [f"{lot_prefix}{lot:02d}"],
+            "ultrasound_guided": False,
+        }
+        warnings = [w.code for w in visits.check_insertion(clinician, visit.pk, data) if w.level == "warning"]
+        result = visits.add_insertion(clinician, visit.pk, visit.version, data, acknowledged_warnings=warnings)
+        visit = result.insertion.visit
+    visit = visits.record_pain_ratings(clinician, visit.pk, visit.version, after=after)
+    visits.sign_visit(clinician, visit.pk, visit.version, len(entries), len(entries))
+
+
 def _seed_notes(clinic: Clinic, progress: Progress) -> None:
     """A signed first visit a week ago for a few patients, then a follow-up started by copy-forward."""
     from needlepoint.visits import services as visits
@@ -379,51 +441,79 @@ def _seed_notes(clinic: Clinic, progress: Progress) -> None:
                 "opened_on": week_ago,
             },
         )
-        visit = visits.start_visit(clinician, episode.pk, visit_date=week_ago)
-        visit = visits.record_pain_drawing(
-            clinician, visit.pk, visit.version, [{"region": r, "side": s, "intensity": i} for r, s, i in drawing]
+        before = drawing[0][2]
+        _write_visit(
+            clinician,
+            episode.pk,
+            week_ago,
+            drawing,
+            entries,
+            before=before,
+            after=max(before - 3, 0),
+            lot_prefix=f"DN-{clinic.pk}{index:02d}",
         )
-        visit = visits.record_pain_ratings(clinician, visit.pk, visit.version, before=drawing[0][2])
-        lot = 1
-        for muscle, side, technique, diameter, length, depth in entries:
-            finding = visits.add_finding(
-                clinician,
-                visit.pk,
-                visit.version,
-                {
-                    "muscle": muscle,
-                    "side": side,
-                    "activity": "active",
-                    "taut_band": True,
-                    "tender_nodule": True,
-                    "referred_pain": True,
-                    "local_twitch_response": True,
-                },
-            )
-            visit = finding.visit
-            data = {
-                "muscle": muscle,
-                "side": side,
-                "technique": technique,
-                "needle_diameter_mm": diameter,
-                "needle_length_mm": length,
-                "depth_mm": depth,
-                "approach": "toward the taut band",
-                "manipulation": "pistoning",
-                "ltr_count": 2,
-                "retention_seconds": 60,
-                "needle_lots": [f"DN-{clinic.pk}{lot:04d}"],
-                "ultrasound_guided": False,
-            }
-            lot += 1
-            warnings = [w.code for w in visits.check_insertion(clinician, visit.pk, data) if w.level == "warning"]
-            result = visits.add_insertion(clinician, visit.pk, visit.version, data, acknowledged_warnings=warnings)
-            visit = result.insertion.visit
-        visit = visits.record_pain_ratings(clinician, visit.pk, visit.version, after=max(drawing[0][2] - 3, 0))
-        count = len(entries)
-        visits.sign_visit(clinician, visit.pk, visit.version, count, count)
         visits.copy_forward(clinician, episode.pk)
         progress(f"{clinic.name}: notes for {patient.full_name}")
+
+
+#: The portal patient's course so far: three weekly visits, the pain easing from visit to visit.
+PORTAL_COURSE_DRAWING = [("neck.posterolateral", "right", 7), ("shoulder.top", "right", 5)]
+PORTAL_COURSE_ENTRIES = [
+    ("upper-trapezius", "right", "deep", "0.30", "30", "12"),
+    ("levator-scapulae", "right", "deep", "0.30", "40", "22"),
+]
+#: (days ago, pain before, pain after)
+PORTAL_COURSE_VISITS = [(21, 7, 4), (14, 5, 3), (7, 4, 2)]
+
+
+def _seed_portal_course(clinic: Clinic, portal_patient: Patient, progress: Progress) -> None:
+    """The portal patient is three weeks into a course of care for neck pain: screened, consented
+    (signed in the portal before the first visit) and needled weekly, so their portal, the
+    clinician's outcomes page and the progress report all have a course to show."""
+    from needlepoint.visits import services as visits
+
+    clinician = portal_patient.primary_clinician
+    assert clinician is not None
+    front_desk = User.objects.get(clinic=clinic, role=Role.FRONT_DESK)
+    screening.record_screening(front_desk, portal_patient.pk, {**BASE_ANSWERS, "age_years": portal_patient.age})
+    form = consent.ensure_default_form(clinic)
+    consent.sign(
+        clinician,
+        portal_patient.pk,
+        form_id=form.pk,
+        typed_name=portal_patient.full_name,
+        signature_data_url=demo_signature_data_url(portal_patient.full_name),
+        confirmed=True,
+    )
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic.time_zone))
+    first = today - dt.timedelta(days=PORTAL_COURSE_VISITS[0][0])
+    episode = visits.create_episode(
+        clinician,
+        portal_patient.pk,
+        {
+            "condition": "neck-pain",
+            "icd10_code": "M54.2",
+            "planned_sessions": 6,
+            "interval_weeks": 1,
+            "regions": [{"region": r, "side": s} for r, s, _ in PORTAL_COURSE_DRAWING],
+            "goals": "Work at the computer all day without neck ache; turn to reverse the car.",
+            "co_treatments": ["exercise", "stretching"],
+            "opened_on": first,
+        },
+    )
+    for number, (days_ago, before, after) in enumerate(PORTAL_COURSE_VISITS, start=1):
+        drawing = [(r, s, max(i - (7 - before), 1)) for r, s, i in PORTAL_COURSE_DRAWING]
+        _write_visit(
+            clinician,
+            episode.pk,
+            today - dt.timedelta(days=days_ago),
+            drawing,
+            PORTAL_COURSE_ENTRIES,
+            before=before,
+            after=after,
+            lot_prefix=f"DN-{clinic.pk}P{number}",
+        )
+    progress(f"{clinic.name}: {len(PORTAL_COURSE_VISITS)} signed visits for {portal_patient.full_name}")
 
 
 def _ensure_today(clinic: Clinic, rng: random.Random) -> int:

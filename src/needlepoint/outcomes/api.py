@@ -4,7 +4,10 @@
   label and threshold, and the responder status (an audited read of the chart);
 - ``GET /episodes/{episode_id}/measurements``: every measurement, entries in error included;
 - ``POST /episodes/{episode_id}/measurements``: record one (clinicians and clinic administrators);
-- ``POST /measurements/{measurement_id}/entered-in-error``: leave a wrong value out, with a reason.
+- ``POST /measurements/{measurement_id}/entered-in-error``: leave a wrong value out, with a reason;
+- ``POST /episodes/{episode_id}/discharge``: discharge with a reason and schedule the follow-up
+  questionnaires, in one transaction; ``POST /episodes/{episode_id}/reopen``: undo it, withdrawing
+  the follow-ups not yet answered (clinicians; 409 over a draft note or a wrong state).
 
 Records of other clinics, and every record for a patient login, answer 404; the front desk reads
 but does not record (403). Bad input answers 422 naming each field.
@@ -22,9 +25,13 @@ from ninja import Field, Router, Schema, Status
 
 from needlepoint.api.schemas import Problem
 from needlepoint.clinical.outcomes import Change
+from needlepoint.errors import InvalidInput
 from needlepoint.outcomes.models import Measurement
+from needlepoint.outcomes.services import discharge as discharge_service
 from needlepoint.outcomes.services import measurements as service
 from needlepoint.outcomes.services.summary import EpisodeOutcomes, MeasureSeries, SeriesPoint, episode_outcomes
+from needlepoint.visits.api import episode_out
+from needlepoint.visits.schemas import DischargeIn, EpisodeCreated, ReopenIn
 
 episodes_router = Router(tags=["outcomes"])
 router = Router(tags=["outcomes"])
@@ -240,6 +247,57 @@ def record_measurement(request: HttpRequest, response: HttpResponse, episode_id:
 def mark_in_error(request: HttpRequest, measurement_id: str, payload: InErrorIn) -> dict[str, Any]:
     measurement = service.mark_measurement_in_error(request.auth, measurement_id, payload.reason)  # type: ignore[attr-defined]
     return _measurement(measurement)
+
+
+class FollowUpOut(Schema):
+    questionnaire: str
+    timepoint: str
+    due_at: dt.datetime
+
+
+class DischargedOut(EpisodeCreated):
+    follow_ups: list[FollowUpOut] = Field(description="The follow-up questionnaires this discharge scheduled")
+
+
+class ReopenedOut(EpisodeCreated):
+    withdrawn_follow_ups: int = Field(description="Follow-up questionnaires not yet answered, now withdrawn")
+
+
+EPISODE_WRITE_ERRORS = {**WRITE_ERRORS, 409: Problem}
+
+
+@episodes_router.post(
+    "/{episode_id}/discharge",
+    response={200: DischargedOut, **EPISODE_WRITE_ERRORS},
+    summary="Discharge with a reason, and schedule the long-term follow-ups (409 while a note is a draft)",
+)
+def discharge_episode(request: HttpRequest, episode_id: str, payload: DischargeIn) -> dict[str, Any]:
+    try:
+        done = discharge_service.discharge(
+            request.auth,  # type: ignore[attr-defined]
+            None,
+            episode_id,
+            closed_on=payload.closed_on,
+            reason=payload.reason,
+            summary=payload.summary,
+            questionnaires=payload.follow_up_questionnaires,
+        )
+    except InvalidInput as exc:  # name the fields as this operation's body does
+        renamed = {"questionnaires": "follow_up_questionnaires", "discharge_date": "closed_on"}
+        raise InvalidInput({renamed.get(k, k): v for k, v in exc.errors.items()}) from None
+    created = done.follow_ups.created if done.follow_ups is not None else []
+    follow_ups = [{"questionnaire": i.questionnaire, "timepoint": i.timepoint, "due_at": i.due_at} for i in created]
+    return {**episode_out(done.episode), "follow_ups": follow_ups}
+
+
+@episodes_router.post(
+    "/{episode_id}/reopen",
+    response={200: ReopenedOut, **EPISODE_WRITE_ERRORS},
+    summary="Undo a discharge, saying why; its unanswered follow-ups are withdrawn (409 when open)",
+)
+def reopen_episode(request: HttpRequest, episode_id: str, payload: ReopenIn) -> dict[str, Any]:
+    episode, withdrawn = discharge_service.reopen(request.auth, None, episode_id, payload.reason)  # type: ignore[attr-defined]
+    return {**episode_out(episode), "withdrawn_follow_ups": withdrawn}
 
 
 __all__ = ["episodes_router", "router"]

@@ -1,5 +1,6 @@
 """Demo outcome measures: for each episode with a signed visit, a baseline on the day the episode
-opened and a later value today, so the outcomes page and the charts show change.
+opened and a later value today (measures, and for neck pain the NDI), so the outcomes page and
+the charts show change.
 
 Recorded through :func:`needlepoint.outcomes.services.measurements.record_measurement` (validated
 and audited like real use). The neck-pain course improves (a responder), the elbow improves by less
@@ -16,8 +17,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from needlepoint.accounts.models import Clinic, Role, User
-from needlepoint.outcomes.models import Measurement, Timepoint
+from needlepoint.outcomes.models import Measurement, QuestionnaireResponse, Timepoint
 from needlepoint.outcomes.services.measurements import record_measurement
+from needlepoint.outcomes.services.questionnaires import questionnaires, submit_response
 from needlepoint.visits.models import Episode, Visit
 
 Progress = Callable[[str], None]
@@ -40,6 +42,11 @@ PLANS: dict[str, list[tuple[str, dict[str, str], Any, Any]]] = {
     ],
 }
 DEFAULT_PLAN = [("nprs", {}, 6, 4)]
+#: condition -> [(questionnaire, answers at baseline, answers later)], answered at the clinic.
+QUESTIONNAIRE_PLANS: dict[str, list[tuple[str, list[int], list[int]]]] = {
+    # NDI: 22 of 50 (44%) at baseline, 9 of 50 (18%) later.
+    "neck-pain": [("ndi", [3, 1, 2, 2, 3, 2, 3, 2, 2, 2], [1, 0, 1, 1, 1, 1, 1, 1, 1, 1])],
+}
 
 
 def _side(episode: Episode) -> str:
@@ -70,6 +77,24 @@ def _seed_episode(episode: Episode, actor: User) -> int:
                 **where,
             )
             count += 1
+    for questionnaire_id, baseline_answers, later_answers in QUESTIONNAIRE_PLANS.get(episode.condition_id, []):
+        items = [item.id for item in questionnaires()[questionnaire_id].items]
+        for timepoint, day, answers, visit in (
+            (Timepoint.BASELINE, episode.opened_on, baseline_answers, None),
+            (Timepoint.VISIT_PRE, today, later_answers, visit_today),
+        ):
+            submit_response(
+                actor,
+                patient_id=episode.patient_id,
+                episode_id=episode.pk,
+                questionnaire_id=questionnaire_id,
+                answers=dict(zip(items, answers, strict=True)),
+                timepoint=timepoint.value,
+                completed_on=day,
+                source=QuestionnaireResponse.Source.CLINIC,
+                visit_id=visit.pk if visit is not None else None,
+            )
+            count += 1
     return count
 
 
@@ -79,9 +104,7 @@ def seed_demo(clinic: Clinic, progress: Progress = lambda message: None) -> int:
     Returns how many values were recorded (0 when run again)."""
     # Courses with a signed visit, and the portal patient's course (so their progress page has a chart).
     episodes = (
-        Episode.objects.filter(
-            Q(visits__status=Visit.Status.SIGNED) | Q(patient__user__isnull=False), clinic=clinic
-        )
+        Episode.objects.filter(Q(visits__status=Visit.Status.SIGNED) | Q(patient__user__isnull=False), clinic=clinic)
         .select_related("clinic", "patient", "created_by")
         .distinct()
         .order_by("opened_on", "created_at")

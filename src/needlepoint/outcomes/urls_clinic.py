@@ -5,11 +5,14 @@ Clinic staff only; each route finds the patient's episode first, so anyone else 
 
 from django.urls import path
 
-from needlepoint.outcomes.views import clinician
+from needlepoint.outcomes.views import clinician, discharge
 
-OUTCOMES = "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/outcomes/"
+EPISODE = "patients/<uuid:patient_id>/episodes/<uuid:episode_id>/"
+OUTCOMES = EPISODE + "outcomes/"
 
 urlpatterns = [
+    path(EPISODE + "discharge/", discharge.discharge, name="episode-discharge"),
+    path(EPISODE + "reopen/", discharge.reopen, name="episode-reopen"),
     path(OUTCOMES, clinician.outcomes_page, name="outcomes-episode"),
     path(OUTCOMES + "measurements/", clinician.measurement_add, name="outcomes-measurement-add"),
     path(OUTCOMES + "measurements/form/", clinician.measurement_form, name="outcomes-measurement-form"),

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import EmailStr
 
-from needlepoint.api.schemas import Problem
+from needlepoint.api.schemas import Problem, RowId
 from needlepoint.errors import InvalidInput
 from needlepoint.patients import services
 from needlepoint.patients.models import Patient
@@ -35,8 +35,8 @@ class PatientIn(Schema):
     address: Annotated[str, Field(max_length=1000)] = ""
     height_cm: Height | None = None
     weight_kg: Weight | None = None
-    home_site_id: int | None = None
-    primary_clinician_id: int | None = None
+    home_site_id: RowId | None = None
+    primary_clinician_id: RowId | None = None
 
     model_config = {"extra": "forbid"}
 
@@ -52,8 +52,8 @@ class PatientPatch(Schema):
     address: Annotated[str, Field(max_length=1000)] | None = None
     height_cm: Height | None = None
     weight_kg: Weight | None = None
-    home_site_id: int | None = None
-    primary_clinician_id: int | None = None
+    home_site_id: RowId | None = None
+    primary_clinician_id: RowId | None = None
 
     model_config = {"extra": "forbid"}
 

@@ -15,6 +15,7 @@ from needlepoint.accounts.models import Clinic, Role, Site, User
 from needlepoint.audit import services as audit
 from needlepoint.errors import Forbidden, InvalidInput, NotFound
 from needlepoint.patients.models import Patient
+from needlepoint.rowid import row_id
 
 EDITABLE_FIELDS = (
     "given_name",
@@ -101,12 +102,14 @@ def _apply(actor: User, patient: Patient, data: Mapping[str, Any]) -> None:
             errors[key] = ["unknown or read-only field"]
     clinic_id = actor.clinic_id
     site_id = data.get("home_site_id")
-    if site_id is not None and not Site.objects.filter(pk=site_id, clinic_id=clinic_id).exists():
+    if site_id is not None and not Site.objects.filter(pk=row_id(site_id) or 0, clinic_id=clinic_id).exists():
         errors["home_site_id"] = ["no such site in this clinic"]
     clinician_id = data.get("primary_clinician_id")
     if (
         clinician_id is not None
-        and not User.objects.filter(pk=clinician_id, clinic_id=clinic_id, role=Role.CLINICIAN, is_active=True).exists()
+        and not User.objects.filter(
+            pk=row_id(clinician_id) or 0, clinic_id=clinic_id, role=Role.CLINICIAN, is_active=True
+        ).exists()
     ):
         errors["primary_clinician_id"] = ["no such clinician in this clinic"]
     if errors:

@@ -64,6 +64,8 @@ class EpisodeFacts:
     goals: str
     signed_visits: int
     draft_visits: int
+    discharge_reason: str = ""  # the reason's label, "" while open
+    discharge_summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ def episode_facts(episode: Episode, signed: int, drafts: int) -> EpisodeFacts:
         goals=episode.goals,
         signed_visits=signed,
         draft_visits=drafts,
+        discharge_reason=episode.get_discharge_reason_display() if episode.discharge_reason else "",
+        discharge_summary=episode.discharge_summary,
     )
 
 
@@ -209,7 +213,8 @@ def plan_text(report: ProgressReport) -> str:
     e = report.episode
     if e.closed_on is not None:
         done = f"{e.signed_visits} of {e.planned_sessions}"
-        return f"Discharged on {fmt_date(e.closed_on)} after {done} planned sessions."
+        why = f" Reason: {e.discharge_reason.lower()}." if e.discharge_reason else ""
+        return f"Discharged on {fmt_date(e.closed_on)} after {done} planned sessions.{why}"
     left = max(e.planned_sessions - e.signed_visits, 0)
     rhythm = "weekly" if e.interval_weeks == 1 else f"every {e.interval_weeks} weeks"
     if left:

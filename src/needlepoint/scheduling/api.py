@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
-from needlepoint.api.schemas import Problem
+from needlepoint.api.schemas import Problem, RowId
 from needlepoint.scheduling import services
 from needlepoint.scheduling.models import Appointment
 
@@ -34,8 +34,8 @@ class Strict(Schema):
 
 class AppointmentIn(Strict):
     patient_id: uuid.UUID
-    clinician_id: int
-    site_id: int
+    clinician_id: RowId
+    site_id: RowId
     starts_at: AwareDatetime = Field(description="With its UTC offset, e.g. 2026-03-03T09:00:00-07:00")
     kind: KindCode = "follow_up"
     duration_minutes: Annotated[int, Field(ge=5, le=240)] | None = Field(
@@ -75,8 +75,8 @@ class DayOut(Schema):
 
 class DayFilters(Schema):
     day: dt.date | None = Field(None, description="YYYY-MM-DD in the clinic's time zone; today when left out")
-    clinician_id: int | None = None
-    site_id: int | None = None
+    clinician_id: RowId | None = None
+    site_id: RowId | None = None
 
 
 def _out(a: Appointment) -> dict[str, Any]:

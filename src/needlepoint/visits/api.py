@@ -1,5 +1,8 @@
 """REST operations on episodes of care and treatment notes (thin: parse, call the service, shape).
 
+An episode's plan changes until it is discharged; a discharged episode answers 409 to changes
+until it is reopened (with a reason).
+
 Every write to a visit carries the ``version`` the client last saw; a stale version answers 409
 ("changed by <name> at <time>; reload"), and so does any change to a signed note. Records of other
 clinics, and every record for a patient login, answer 404. Shapes: :mod:`needlepoint.visits.schemas`.
@@ -14,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from needlepoint.api.schemas import Problem
+from needlepoint.errors import InvalidInput
 from needlepoint.visits import services
 from needlepoint.visits.schemas import (
     AddendumIn,
@@ -22,6 +26,7 @@ from needlepoint.visits.schemas import (
     AdverseEventIn,
     EpisodeCreated,
     EpisodeIn,
+    EpisodePatch,
     FindingCreated,
     FindingIn,
     InsertionCreated,
@@ -38,11 +43,38 @@ READ_ERRORS = {401: Problem, 404: Problem}
 WRITE_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
+def episode_out(episode: Any) -> dict[str, Any]:
+    """An episode as the API shows it (:class:`EpisodeCreated`); discharge and reopening, which
+    also plan or withdraw follow-up questionnaires, live in :mod:`needlepoint.outcomes.api`."""
+    return {**asdict(services.episode_summary(episode)), "patient_id": episode.patient_id}
+
+
 @episodes_router.post("", response={201: EpisodeCreated, **WRITE_ERRORS}, summary="Open an episode of care")
 def create_episode(request: HttpRequest, response: HttpResponse, payload: EpisodeIn) -> Status:
     data = payload.model_dump(exclude={"patient_id"}, exclude_none=True)
     episode = services.create_episode(request.auth, payload.patient_id, data)  # type: ignore[attr-defined]
-    return Status(201, {**asdict(services.episode_summary(episode)), "patient_id": episode.patient_id})
+    return Status(201, episode_out(episode))
+
+
+@episodes_router.get(
+    "/{episode_id}", response={200: EpisodeCreated, **READ_ERRORS}, summary="Read an episode of care (audited)"
+)
+def read_episode(request: HttpRequest, episode_id: str) -> dict[str, Any]:
+    return episode_out(services.open_episode(request.auth, episode_id))  # type: ignore[attr-defined]
+
+
+@episodes_router.patch(
+    "/{episode_id}",
+    response={200: EpisodeCreated, **WRITE_ERRORS},
+    summary="Change an episode's plan (409 once discharged: reopen it first)",
+)
+def update_episode(request: HttpRequest, episode_id: str, payload: EpisodePatch) -> dict[str, Any]:
+    data = payload.model_dump(exclude_unset=True)
+    empty = [k for k, v in data.items() if v is None and k != "goals"]
+    if empty:
+        raise InvalidInput({k: ["cannot be empty"] for k in empty})
+    episode = services.update_episode(request.auth, episode_id, data)  # type: ignore[attr-defined]
+    return episode_out(episode)
 
 
 def _visit(visit: Any) -> dict[str, Any]:

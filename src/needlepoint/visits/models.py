@@ -65,6 +65,15 @@ class EpisodeQuerySet(models.QuerySet["Episode"]):
         return self.none() if clinic_id is None else self.filter(clinic_id=clinic_id)
 
 
+class DischargeReason(models.TextChoices):
+    GOALS_MET = "goals-met", "Goals met"
+    PLATEAU = "plateau", "Progress has levelled off"
+    PATIENT_CHOICE = "patient-choice", "Patient chose to stop"
+    STOPPED_ATTENDING = "stopped-attending", "Stopped attending"
+    REFERRED = "referred", "Referred on"
+    OTHER = "other", "Other"
+
+
 class Episode(models.Model):
     """An episode of care: one condition treated over a planned course of visits."""
 
@@ -82,6 +91,9 @@ class Episode(models.Model):
     co_treatments = models.JSONField(default=list, blank=True, help_text="CoTreatment values")
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
+    discharge_reason = models.CharField(max_length=20, choices=DischargeReason.choices, blank=True)
+    discharge_summary = models.TextField(blank=True)
+    discharged_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -13,11 +13,16 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 
 from needlepoint.visits.adverse import SEVERITY_DEFINITIONS, AdverseEventKind, Severity
-from needlepoint.visits.models import CoIntervention, CoTreatment
+from needlepoint.visits.models import CoIntervention, CoTreatment, DischargeReason
 
 SideCode = Literal["left", "right"]
 Version = Annotated[int, Field(ge=1, description="The version of the note the client last saw")]
 Nprs = Annotated[int, Field(ge=0, le=10)]
+Condition = Annotated[str, Field(min_length=1, max_length=60, description="A condition id from the atlas")]
+Icd10Code = Annotated[str, Field(min_length=3, max_length=10, description="One of the condition's codes")]
+PlannedSessions = Annotated[int, Field(ge=1, le=52)]
+IntervalWeeks = Annotated[int, Field(ge=1, le=2)]
+Goals = Annotated[str, Field(max_length=5000)]
 ShortText = Annotated[str, Field(max_length=500)]
 Count = Annotated[int, Field(ge=0, le=500)]
 CoTreatmentCode = Literal["exercise", "massage", "manual_therapy", "chiropractic_care", "stretching"]
@@ -45,6 +50,8 @@ assert set(CoTreatmentCode.__args__) == set(CoTreatment.values)  # type: ignore[
 assert set(CoInterventionCode.__args__) == set(CoIntervention.Kind.values)  # type: ignore[attr-defined]
 assert set(SeverityCode.__args__) == set(Severity.values)  # type: ignore[attr-defined]
 assert set(AdverseKind.__args__) == set(AdverseEventKind.values)  # type: ignore[attr-defined]
+DischargeReasonCode = Literal["goals-met", "plateau", "patient-choice", "stopped-attending", "referred", "other"]
+assert set(DischargeReasonCode.__args__) == set(DischargeReason.values)  # type: ignore[attr-defined]
 
 
 class Strict(Schema):
@@ -56,16 +63,52 @@ class RegionSide(Strict):
     side: SideCode | None = None
 
 
+Regions = Annotated[list[RegionSide], Field(max_length=100)]
+CoTreatments = Annotated[list[CoTreatmentCode], Field(max_length=5)]
+
+
 class EpisodeIn(Strict):
     patient_id: uuid.UUID
-    condition: Annotated[str, Field(min_length=1, max_length=60, description="A condition id from the atlas")]
-    icd10_code: Annotated[str, Field(min_length=3, max_length=10, description="One of the condition's codes")]
-    regions: Annotated[list[RegionSide], Field(max_length=100)] = []
-    goals: Annotated[str, Field(max_length=5000)] = ""
-    planned_sessions: Annotated[int, Field(ge=1, le=52)]
-    interval_weeks: Annotated[int, Field(ge=1, le=2)] = 1
-    co_treatments: Annotated[list[CoTreatmentCode], Field(max_length=5)] = []
+    condition: Condition
+    icd10_code: Icd10Code
+    regions: Regions = []
+    goals: Goals = ""
+    planned_sessions: PlannedSessions
+    interval_weeks: IntervalWeeks = 1
+    co_treatments: CoTreatments = []
     opened_on: dt.date | None = None
+
+
+class EpisodePatch(Strict):
+    """Only the fields sent change; a list sent replaces the whole list."""
+
+    condition: Condition | None = None
+    icd10_code: Icd10Code | None = None
+    regions: Regions | None = Field(None, description="Replaces every region of the episode")
+    goals: Goals | None = None
+    planned_sessions: PlannedSessions | None = None
+    interval_weeks: IntervalWeeks | None = None
+    co_treatments: CoTreatments | None = Field(None, description="Replaces every co-treatment of the episode")
+    opened_on: dt.date | None = None
+
+
+class DischargeIn(Strict):
+    reason: DischargeReasonCode = Field(
+        description="; ".join(f"{code}: {label}" for code, label in DischargeReason.choices)
+    )
+    closed_on: dt.date | None = Field(None, description="The day of discharge (default: today at the clinic)")
+    summary: Annotated[str, Field(max_length=2000)] = ""
+    follow_up_questionnaires: Annotated[list[Annotated[str, Field(max_length=30)]], Field(max_length=10)] = Field(
+        [],
+        description=(
+            "Questionnaire ids (ndi, odi, quickdash, psfs, hdi, ffi) to send 6 weeks, 3, 6 and 12 months after "
+            "discharge; empty sends none. Scheduled in the same transaction as the discharge."
+        ),
+    )
+
+
+class ReopenIn(Strict):
+    reason: Annotated[str, Field(min_length=1, max_length=300, description="Why the discharge is undone")]
 
 
 class EpisodeOut(Schema):
@@ -81,6 +124,9 @@ class EpisodeOut(Schema):
     co_treatments: list[str]
     opened_on: dt.date
     closed_on: dt.date | None
+    discharge_reason: str = Field(description="A discharge reason code, or empty while the episode is open")
+    discharge_reason_label: str
+    discharge_summary: str
 
 
 class EpisodeCreated(EpisodeOut):

@@ -13,6 +13,7 @@ urlpatterns = [
     # Episodes of care.
     path("patients/<uuid:patient_id>/episodes/new/", views.episode_new, name="episode-new"),
     path("episodes/<uuid:episode_id>/", views.episode_detail, name="episode-detail"),
+    path("episodes/<uuid:episode_id>/plan/", views.episode_edit, name="episode-edit"),
     path("episodes/<uuid:episode_id>/visits/new/", views.visit_start, name="visit-start"),
     # The note: one page, sections saved one by one.
     path("visits/<uuid:visit_id>/", views.visit_note, name="visit-note"),
@@ -21,22 +22,22 @@ urlpatterns = [
     path("visits/<uuid:visit_id>/notes/", views.clinical_notes, name="visit-notes"),
     path("visits/<uuid:visit_id>/findings/", views.finding_add, name="visit-finding-add"),
     path(
-        "visits/<uuid:visit_id>/findings/<int:finding_id>/remove/",
+        "visits/<uuid:visit_id>/findings/<id:finding_id>/remove/",
         views.finding_remove,
         name="visit-finding-remove",
     ),
     path("visits/<uuid:visit_id>/needles/", views.insertion_add, name="visit-insertion-add"),
     path("visits/<uuid:visit_id>/needles/check/", views.insertion_check, name="visit-insertion-check"),
     path("visits/<uuid:visit_id>/needles/confirm/", views.insertion_confirm, name="visit-insertion-confirm"),
-    path("visits/<uuid:visit_id>/needles/<int:insertion_id>/", views.insertion_edit, name="visit-insertion-edit"),
+    path("visits/<uuid:visit_id>/needles/<id:insertion_id>/", views.insertion_edit, name="visit-insertion-edit"),
     path(
-        "visits/<uuid:visit_id>/needles/<int:insertion_id>/remove/",
+        "visits/<uuid:visit_id>/needles/<id:insertion_id>/remove/",
         views.insertion_remove,
         name="visit-insertion-remove",
     ),
     path("visits/<uuid:visit_id>/co-interventions/", views.co_intervention_add, name="visit-co-intervention-add"),
     path(
-        "visits/<uuid:visit_id>/co-interventions/<int:row_id>/remove/",
+        "visits/<uuid:visit_id>/co-interventions/<id:row_id>/remove/",
         views.co_intervention_remove,
         name="visit-co-intervention-remove",
     ),

@@ -33,6 +33,7 @@ def test_nprs_two_points_is_meaningful_with_its_sources() -> None:
     assert change.threshold_kind == "mcid" and change.threshold is not None and change.threshold.value == 2
     assert change.sources == ("ostelo-2008", "nprs-low-back-pain-2021")
     assert change.status == "confirmed"
+    assert "from 7 to 5 points, 28.6% of the baseline" in change.explanation
 
 
 def test_nprs_percent_mcid_counts_once_the_mdc_is_passed() -> None:

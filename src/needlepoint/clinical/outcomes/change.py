@@ -160,7 +160,7 @@ def classify_change(measure: Measure | str, baseline: float, current: float) -> 
     worse_percent = None if percent is None else -percent
     unit = m.unit
     moved = f"from {_fmt(baseline)} to {_fmt(current)} {unit}"
-    share = "" if percent is None else f", {_fmt(abs(percent))}% of the baseline"
+    share = "" if percent is None else f", {abs(percent):.1f}% of the baseline"
 
     def change(label: ChangeLabel, threshold: Threshold | None, kind: Literal["mcid", "mdc"] | None,
                text: str, used: Sequence[Threshold]) -> Change:

@@ -2,8 +2,9 @@
 did not attend). Each call checks who asks, runs in one transaction and leaves an audit row.
 
 Staff may book outside opening hours (an early start, a Saturday clinic) and in the past (a
-walk-in entered afterwards); the online rules bind patients only. A clinician is never booked
-twice at once: the clinician's row is locked while the clash check and the insert run.
+walk-in entered afterwards); the online rules bind patients only. Neither a clinician nor a
+patient is ever booked twice at once: their rows are locked while the clash checks and the insert
+run.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from needlepoint.accounts.models import Site, User
 from needlepoint.audit import services as audit
 from needlepoint.errors import Conflict, InvalidInput
 from needlepoint.patients.services import find_patient
+from needlepoint.rowid import row_id
 from needlepoint.scheduling import reminders, rules
 from needlepoint.scheduling.models import Appointment
 from needlepoint.scheduling.services.common import (
@@ -24,7 +26,9 @@ from needlepoint.scheduling.services.common import (
     find_appointment,
     local_text,
     lock_clinician,
+    lock_patient,
     now,
+    patient_clash,
     require_staff,
     span_text,
     validation_errors,
@@ -51,6 +55,24 @@ def clash_message(other: Appointment) -> str:
     )
 
 
+def patient_clash_message(other: Appointment) -> str:
+    return (
+        f"{other.patient.full_name} is already booked then ({span_text(other)}, "
+        f"{other.get_kind_display().lower()} with {other.clinician.display_name}): choose another time"
+    )
+
+
+def refuse_clashes(appointment: Appointment, exclude: Any = None) -> None:
+    """The clinician and the patient must both be free for the whole appointment."""
+    start, minutes = appointment.starts_at, appointment.duration_minutes
+    other = clinician_clash(appointment.clinician_id, start, minutes, exclude=exclude)
+    if other is not None:
+        raise InvalidInput({"starts_at": [clash_message(other)]})
+    mine = patient_clash(appointment.patient_id, start, minutes, exclude=exclude)
+    if mine is not None:
+        raise InvalidInput({"starts_at": [patient_clash_message(mine)]})
+
+
 def check_start(starts_at: Any, errors: dict[str, list[str]]) -> None:
     if not isinstance(starts_at, dt.datetime):
         errors["starts_at"] = ["a date and time"]
@@ -59,9 +81,8 @@ def check_start(starts_at: Any, errors: dict[str, list[str]]) -> None:
 
 
 def _site(actor: User, site_id: Any) -> Site | None:
-    try:
-        pk = int(site_id)
-    except (TypeError, ValueError):
+    pk = row_id(site_id)
+    if pk is None:
         return None
     return Site.objects.filter(pk=pk, clinic_id=actor.clinic_id, is_active=True).first()
 
@@ -110,10 +131,8 @@ def book_appointment(
     errors = validation_errors(appointment, exclude=["clinic", "site", "clinician", "patient", "booked_by"])
     if errors:
         raise InvalidInput(errors)
-    assert clinician is not None
-    other = clinician_clash(clinician.pk, starts_at, appointment.duration_minutes)
-    if other is not None:
-        raise InvalidInput({"starts_at": [clash_message(other)]})
+    lock_patient(patient.pk)
+    refuse_clashes(appointment)
     appointment.save()
     audit.record(
         audit.Action.CREATE, appointment, actor=actor, clinic_id=actor.clinic_id, after=audit.snapshot(appointment)
@@ -170,9 +189,8 @@ def reschedule(
     errors = validation_errors(appointment, exclude=["clinic", "site", "clinician", "patient", "booked_by"])
     if errors:
         raise InvalidInput(errors)
-    other = clinician_clash(clinician.pk, starts_at, appointment.duration_minutes, exclude=appointment.pk)
-    if other is not None:
-        raise InvalidInput({"starts_at": [clash_message(other)]})
+    lock_patient(appointment.patient_id)
+    refuse_clashes(appointment, exclude=appointment.pk)
     old, new = audit.changed(before, audit.snapshot(appointment))
     for key in ("updated_at",):
         old.pop(key, None)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from needlepoint.accounts.models import Clinic, Role, Site, User
 from needlepoint.errors import Conflict, Forbidden, NotFound
 from needlepoint.patients.models import Patient
+from needlepoint.rowid import row_id
 from needlepoint.scheduling import rules
 from needlepoint.scheduling.models import Appointment
 
@@ -95,13 +96,18 @@ def lock_clinician(clinic_id: int, clinician_id: Any) -> User | None:
     """The clinician's row, locked for the rest of the transaction (SELECT … FOR UPDATE), so two
     bookings for one clinician run one after the other and the second sees the first. SQLite
     serialises writers anyway: its transactions are IMMEDIATE."""
-    try:
-        pk = int(clinician_id)
-    except (TypeError, ValueError):
+    pk = row_id(clinician_id)
+    if pk is None:
         return None
     return (
         User.objects.select_for_update().filter(pk=pk, clinic_id=clinic_id, role=Role.CLINICIAN, is_active=True).first()
     )
+
+
+def lock_patient(patient_id: Any) -> None:
+    """Lock the patient's row for the rest of the transaction, so two bookings for one patient
+    (two front-desk staff, or staff and the patient online) run one after the other."""
+    list(Patient.objects.select_for_update().filter(pk=patient_id).values_list("pk", flat=True))
 
 
 def _clash(qs: models.QuerySet[Appointment], start: dt.datetime, minutes: int, exclude: Any) -> Appointment | None:

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from needlepoint.accounts.models import Role, Site, User
+from needlepoint.rowid import row_id
 from needlepoint.scheduling import rules
 from needlepoint.scheduling.models import Appointment
 from needlepoint.scheduling.services.common import clinic_of, clinicians, rules_for
@@ -188,7 +189,7 @@ def appointments_on(
     start, end = day_bounds(day, clinic.time_zone)
     qs = Appointment.objects.visible_to(actor).between(start, end).select_related("patient", "site", "clinician")
     if clinician_id is not None:
-        qs = qs.filter(clinician_id=clinician_id)
+        qs = qs.filter(clinician_id=row_id(clinician_id) or 0)
     if site_id is not None:
-        qs = qs.filter(site_id=site_id)
+        qs = qs.filter(site_id=row_id(site_id) or 0)
     return day, list(qs.order_by("starts_at", "clinician__last_name"))

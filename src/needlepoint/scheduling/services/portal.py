@@ -20,6 +20,7 @@ from needlepoint.accounts.models import Site, User
 from needlepoint.audit import services as audit
 from needlepoint.errors import Conflict, InvalidInput, NotFound
 from needlepoint.patients.models import Patient
+from needlepoint.rowid import row_id
 from needlepoint.scheduling import reminders, rules
 from needlepoint.scheduling.models import Appointment
 from needlepoint.scheduling.services.booking import clean_reason, mark_cancelled, refuse_unless_booked
@@ -29,6 +30,7 @@ from needlepoint.scheduling.services.common import (
     find_appointment,
     local_text,
     lock_clinician,
+    lock_patient,
     now,
     own_patient,
     patient_clash,
@@ -70,10 +72,7 @@ def online_sites(patient: Patient) -> list[Site]:
 
 
 def online_site(patient: Patient, site_id: Any) -> Site:
-    try:
-        pk = int(site_id)
-    except (TypeError, ValueError):
-        pk = 0
+    pk = row_id(site_id) or 0
     site = Site.objects.filter(pk=pk, clinic_id=patient.clinic_id, is_active=True, online_booking=True).first()
     if site is None:
         raise InvalidInput({"site_id": ["choose one of the clinic's sites that take online bookings"]})
@@ -188,6 +187,7 @@ def book_own(
     other = clinician_clash(clinician.pk, starts_at, minutes)
     if other is not None:
         raise InvalidInput({"starts_at": [f"{clinician.display_name} is no longer free then: choose another time"]})
+    lock_patient(patient.pk)
     mine = patient_clash(patient.pk, starts_at, minutes)
     if mine is not None:
         raise InvalidInput(

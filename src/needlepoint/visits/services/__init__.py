@@ -15,6 +15,7 @@ from needlepoint.visits.services.episodes import (
     icd10_choices,
     list_episodes,
     open_episode,
+    reopen_episode,
     update_episode,
 )
 from needlepoint.visits.services.findings import (
@@ -80,6 +81,7 @@ __all__ = [
     "remove_co_intervention",
     "remove_finding",
     "remove_insertion",
+    "reopen_episode",
     "severity_definitions",
     "sign_visit",
     "signing_problems",

@@ -46,14 +46,13 @@ def require_clinician(actor: User, doing: str = "write clinical notes") -> None:
         raise Forbidden(f"Only clinicians can {doing}.")
 
 
-def find_episode(actor: User, episode_id: Any) -> Episode:
-    """The episode if the actor may see it; otherwise NotFound (never a hint it exists)."""
-    episode = (
-        Episode.objects.visible_to(actor)
-        .select_related("patient", "clinic")
-        .filter(pk=parse_uuid(episode_id, "episode of care"))
-        .first()
-    )
+def find_episode(actor: User, episode_id: Any, *, lock: bool = False) -> Episode:
+    """The episode if the actor may see it; otherwise NotFound (never a hint it exists).
+    ``lock``: SELECT ... FOR UPDATE, for a change that reads then writes the episode."""
+    qs = Episode.objects.visible_to(actor)
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    episode = qs.select_related("patient", "clinic").filter(pk=parse_uuid(episode_id, "episode of care")).first()
     if episode is None:
         raise NotFound("No such episode of care.")
     return episode

@@ -11,9 +11,9 @@ from django.db import transaction
 
 from needlepoint.accounts.models import User
 from needlepoint.audit import services as audit
-from needlepoint.errors import InvalidInput
+from needlepoint.errors import Conflict, InvalidInput
 from needlepoint.patients.services import find_patient
-from needlepoint.visits.models import CoTreatment, Episode
+from needlepoint.visits.models import CoTreatment, DischargeReason, Episode, Visit
 from needlepoint.visits.services.common import (
     check_region_side,
     clinic_today,
@@ -35,6 +35,8 @@ EPISODE_FIELDS = (
     "opened_on",
 )
 REQUIRED = ("condition", "icd10_code", "planned_sessions")
+SUMMARY_MAX = 2000
+REOPEN_REASON_MAX = 300
 
 
 def icd10_choices(condition_id: str) -> list[tuple[str, str]]:
@@ -114,13 +116,23 @@ def create_episode(actor: User, patient_id: Any, data: Mapping[str, Any]) -> Epi
     return episode
 
 
+def _refuse_if_discharged(episode: Episode, doing: str) -> None:
+    if episode.closed_on is not None:
+        raise Conflict(f"This episode of care was discharged on {episode.closed_on:%d %b %Y}; reopen it to {doing}.")
+
+
 @transaction.atomic
 def update_episode(actor: User, episode_id: Any, data: Mapping[str, Any]) -> Episode:
-    """Change an episode's plan. Signed notes keep the ICD-10-CM code they were signed with."""
-    episode = find_episode(actor, episode_id)
+    """Change an episode's plan. Signed notes keep the ICD-10-CM code they were signed with. A
+    discharged episode is history: reopen it first."""
+    episode = find_episode(actor, episode_id, lock=True)
     require_clinician(actor, "change an episode of care")
+    _refuse_if_discharged(episode, "change its plan")
     before = audit.snapshot(episode)
     _apply(episode, data)
+    first_visit = episode.visits.order_by("visit_date").values_list("visit_date", flat=True).first()
+    if first_visit is not None and episode.opened_on > first_visit:
+        raise InvalidInput({"opened_on": [f"cannot be after the first visit ({first_visit:%Y-%m-%d})"]})
     old, new = audit.changed(before, audit.snapshot(episode))
     old.pop("updated_at", None)
     new.pop("updated_at", None)
@@ -130,20 +142,88 @@ def update_episode(actor: User, episode_id: Any, data: Mapping[str, Any]) -> Epi
     return episode
 
 
+def _discharge_date(value: Any, episode: Episode, errors: dict[str, list[str]]) -> dt.date | None:
+    if value in (None, ""):
+        return clinic_today(episode.clinic_id)
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        errors["closed_on"] = ["a date (YYYY-MM-DD)"]
+        return None
+    if value < episode.opened_on:
+        errors["closed_on"] = [f"cannot be before the episode opened ({episode.opened_on:%Y-%m-%d})"]
+    elif value > clinic_today(episode.clinic_id):
+        errors["closed_on"] = ["cannot be in the future"]
+    else:
+        last_visit = episode.visits.order_by("-visit_date").values_list("visit_date", flat=True).first()
+        if last_visit is not None and value < last_visit:
+            errors["closed_on"] = [f"cannot be before the last visit ({last_visit:%Y-%m-%d})"]
+    return value
+
+
 @transaction.atomic
-def close_episode(actor: User, episode_id: Any, closed_on: Any = None) -> Episode:
-    """Discharge: the episode ends; its visits stay."""
-    episode = find_episode(actor, episode_id)
-    require_clinician(actor, "close an episode of care")
-    day = closed_on or clinic_today(episode.clinic_id)
+def close_episode(
+    actor: User, episode_id: Any, closed_on: Any = None, *, reason: Any = None, summary: Any = ""
+) -> Episode:
+    """Discharge: the episode ends with a reason and, if given, a short summary; its visits stay.
+
+    A draft note must be signed or discarded first, so nothing is left half-written in a closed
+    course of care. The discharge date defaults to today in the clinic's calendar and may not be
+    in the future, before the episode opened or before its last visit.
+    """
+    episode = find_episode(actor, episode_id, lock=True)
+    require_clinician(actor, "discharge an episode of care")
     if episode.closed_on is not None:
-        raise InvalidInput({"closed_on": [f"the episode was closed on {episode.closed_on:%Y-%m-%d}"]})
-    if day < episode.opened_on:
-        raise InvalidInput({"closed_on": ["cannot be before the episode opened"]})
+        raise Conflict(f"This episode of care was already discharged on {episode.closed_on:%d %b %Y}.")
+    draft = episode.visits.filter(status=Visit.Status.DRAFT).order_by("visit_date").first()
+    if draft is not None:
+        raise Conflict(f"The note of {draft.visit_date:%d %b %Y} is still a draft: sign or discard it first.")
+    errors: dict[str, list[str]] = {}
+    day = _discharge_date(closed_on, episode, errors)
+    if reason not in DischargeReason.values:
+        errors["reason"] = [f"choose one of: {', '.join(DischargeReason.values)}"]
+    text = summary.strip() if isinstance(summary, str) else ""
+    if summary not in (None, "") and not isinstance(summary, str):
+        errors["summary"] = ["text"]
+    elif len(text) > SUMMARY_MAX:
+        errors["summary"] = [f"at most {SUMMARY_MAX} characters (it has {len(text)})"]
+    if errors:
+        raise InvalidInput(errors)
+    before = audit.snapshot(episode)
     episode.closed_on = day
-    episode.save(update_fields=["closed_on", "updated_at"])
+    episode.discharge_reason = str(reason)
+    episode.discharge_summary = text
+    episode.discharged_by = actor
+    episode.save(update_fields=["closed_on", "discharge_reason", "discharge_summary", "discharged_by", "updated_at"])
+    audit.record_update(episode, before, actor=actor)
+    return episode
+
+
+@transaction.atomic
+def reopen_episode(actor: User, episode_id: Any, reason: Any) -> Episode:
+    """Undo a discharge (made by mistake, or the patient is back for the same problem within the
+    course). The reason is kept in the audit trail with the discharge it undoes."""
+    episode = find_episode(actor, episode_id, lock=True)
+    require_clinician(actor, "reopen an episode of care")
+    if episode.closed_on is None:
+        raise Conflict("This episode of care is open: there is no discharge to undo.")
+    text = reason.strip() if isinstance(reason, str) else ""
+    if not text:
+        raise InvalidInput({"reason": ["say why the episode is reopened"]})
+    if len(text) > REOPEN_REASON_MAX:
+        raise InvalidInput({"reason": [f"at most {REOPEN_REASON_MAX} characters (it has {len(text)})"]})
+    before = audit.snapshot(episode)
+    episode.closed_on = None
+    episode.discharge_reason = ""
+    episode.discharge_summary = ""
+    episode.discharged_by = None
+    episode.save(update_fields=["closed_on", "discharge_reason", "discharge_summary", "discharged_by", "updated_at"])
+    old, new = audit.changed(before, audit.snapshot(episode))
     audit.record(
-        audit.Action.UPDATE, episode, actor=actor, clinic_id=episode.clinic_id, after={"closed_on": day.isoformat()}
+        audit.Action.UPDATE, episode, actor=actor, clinic_id=episode.clinic_id, before=old, after=new | {"reason": text}
     )
     return episode
 

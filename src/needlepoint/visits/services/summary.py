@@ -114,6 +114,9 @@ class EpisodeSummary:
     co_treatments: list[str]
     opened_on: dt.date
     closed_on: dt.date | None
+    discharge_reason: str = ""  # a DischargeReason value, or "" while open
+    discharge_reason_label: str = ""
+    discharge_summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,9 @@ def episode_summary(episode: Any) -> EpisodeSummary:
         co_treatments=list(episode.co_treatments),
         opened_on=episode.opened_on,
         closed_on=episode.closed_on,
+        discharge_reason=episode.discharge_reason,
+        discharge_reason_label=episode.get_discharge_reason_display() if episode.discharge_reason else "",
+        discharge_summary=episode.discharge_summary,
     )
 
 

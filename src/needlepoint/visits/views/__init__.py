@@ -8,7 +8,7 @@ from needlepoint.visits.views.documents import (
     portal_aftercare_pdf,
     superbill_pdf,
 )
-from needlepoint.visits.views.episodes import episode_detail, episode_new, visit_start
+from needlepoint.visits.views.episodes import episode_detail, episode_edit, episode_new, visit_start
 from needlepoint.visits.views.needles import (
     insertion_add,
     insertion_check,
@@ -38,6 +38,7 @@ __all__ = [
     "co_intervention_remove",
     "discard",
     "episode_detail",
+    "episode_edit",
     "episode_new",
     "finding_add",
     "finding_remove",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -13,7 +15,7 @@ from needlepoint.errors import Conflict, InvalidInput
 from needlepoint.patients.services import find_patient
 from needlepoint.visits import services
 from needlepoint.visits.forms import EpisodeForm
-from needlepoint.visits.models import CoTreatment
+from needlepoint.visits.models import CoTreatment, Episode
 from needlepoint.visits.views.common import is_clinician, svg
 from needlepoint.web.access import staff_required
 
@@ -24,6 +26,24 @@ def _regions_chart(selected: list[str]) -> str:
         code, _, side = value.partition(":")
         marks[(code, side or None)] = Mark("pain", 0)  # drawn selected by visit.js
     return render_both(marks=marks, interactive=True, id_prefix="episodemap", title="Affected regions: select each one")
+
+
+def _form_page(request: HttpRequest, patient: Any, form: EpisodeForm, episode: Episode | None = None) -> HttpResponse:
+    valid = {value for value, _ in form.fields["regions"].choices}
+    selected = [value for value in form["regions"].value() or [] if value in valid]
+    return render(
+        request,
+        "visits/episode_form.html",
+        {
+            "form": form,
+            "patient": patient,
+            "episode": episode,
+            "chart": svg(_regions_chart(selected)),
+            "selected_regions": selected,
+            "regions": atlas.knowledge().regions,
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @staff_required
@@ -40,20 +60,44 @@ def episode_new(request: HttpRequest, patient_id: str) -> HttpResponse:
         else:
             messages.success(request, "Episode of care opened.")
             return redirect("episode-detail", episode_id=episode.pk)
-    valid = {value for value, _ in form.fields["regions"].choices}
-    selected = [value for value in form["regions"].value() or [] if value in valid]
-    return render(
-        request,
-        "visits/episode_form.html",
-        {
-            "form": form,
-            "patient": patient,
-            "chart": svg(_regions_chart(selected)),
-            "selected_regions": selected,
-            "regions": atlas.knowledge().regions,
-        },
-        status=422 if form.errors else 200,
-    )
+    return _form_page(request, patient, form)
+
+
+def _initial(episode: Episode) -> dict[str, Any]:
+    return {
+        "diagnosis": f"{episode.condition_id}|{episode.icd10_code}",
+        "regions": [f"{r['region']}:{r.get('side') or ''}" for r in episode.regions],
+        "goals": episode.goals,
+        "planned_sessions": episode.planned_sessions,
+        "interval_weeks": str(episode.interval_weeks),
+        "co_treatments": list(episode.co_treatments),
+        "opened_on": episode.opened_on,
+    }
+
+
+@staff_required
+def episode_edit(request: HttpRequest, episode_id: str) -> HttpResponse:
+    """Change the plan: goals, planned sessions, interval, co-treatments, regions, diagnosis, the
+    date it opened. A discharged episode is history: reopen it first."""
+    episode = services.find_episode(request.user, episode_id)  # type: ignore[arg-type]
+    if not is_clinician(request.user):
+        raise PermissionDenied("Only clinicians can change an episode of care.")
+    if episode.closed_on is not None:
+        messages.error(request, f"Discharged on {episode.closed_on:%d %b %Y}: reopen the episode to change its plan.")
+        return redirect("episode-detail", episode_id=episode.pk)
+    form = EpisodeForm(request.POST or None, initial=_initial(episode))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_episode(request.user, episode.pk, form.service_data())  # type: ignore[arg-type]
+        except InvalidInput as exc:
+            form.add_service_errors(exc.errors)
+        except Conflict as exc:
+            messages.error(request, str(exc))
+            return redirect("episode-detail", episode_id=episode.pk)
+        else:
+            messages.success(request, "Plan of care saved.")
+            return redirect("episode-detail", episode_id=episode.pk)
+    return _form_page(request, episode.patient, form, episode)
 
 
 @staff_required
