@@ -10,6 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import dashboard_bench
 import finder_bench
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +32,7 @@ def machine() -> str:
 
 def main() -> None:
     results = []
-    for bench in (finder_bench,):
+    for bench in (finder_bench, dashboard_bench):
         print(f"running {bench.__name__} …", flush=True)
         results.append(bench.run())
         print(results[-1], flush=True)

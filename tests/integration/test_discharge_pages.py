@@ -114,6 +114,27 @@ class DischargePageTests(DischargePageCase):
         assert response.status_code == 422 and "Cannot be in the future" in response.content.decode()
         assert self.stored().closed_on is None and not QuestionnaireInvitation.objects.exists()
 
+    def test_follow_ups_that_could_never_arrive_are_refused(self) -> None:
+        olive_episode = visits.create_episode(self.alice, self.olive.pk, {"condition": "neck-pain",
+                                              "icd10_code": "M54.2", "planned_sessions": 4})
+        type(self.olive).objects.filter(pk=self.olive.pk).update(email="")
+        url = reverse("episode-discharge", kwargs={"patient_id": self.olive.pk, "episode_id": olive_episode.pk})
+        self.login(self.alice)
+        page = self.client.get(url).content.decode()
+        assert 'data-testid="unreachable"' in page
+        response = self.csrf_post(url, self.discharge_data())
+        assert response.status_code == 422 and "would never reach them" in response.content.decode()
+        assert Episode.objects.get(pk=olive_episode.pk).closed_on is None
+        assert self.csrf_post(url, self.discharge_data(questionnaires=[])).status_code == 302
+        assert Episode.objects.get(pk=olive_episode.pk).closed_on is not None
+
+    def test_without_an_email_they_wait_in_the_portal(self) -> None:
+        type(self.pat_record).objects.filter(pk=self.pat_record.pk).update(email="")
+        self.login(self.alice)
+        assert 'data-testid="portal-only"' in self.client.get(self.url).content.decode()
+        assert self.post(self.discharge_data()).status_code == 302
+        assert QuestionnaireInvitation.objects.filter(episode=self.episode).count() == 4
+
     def test_a_refused_follow_up_undoes_the_discharge(self) -> None:
         def refuse(*args: Any, **kwargs: Any) -> Any:
             raise InvalidInput({"questionnaires": ["refused for the test"]})

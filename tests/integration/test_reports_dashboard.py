@@ -11,7 +11,7 @@ from tests.integration.test_reports_helpers import ReportTestCase, add_event, ma
 
 from needlepoint.audit.models import AuditEvent
 from needlepoint.outcomes.models import QuestionnaireInvitation
-from needlepoint.reports import services
+from needlepoint.reports import dashboard, services
 from needlepoint.scheduling.models import Appointment
 
 PATH = "/clinic/dashboard/"
@@ -91,6 +91,26 @@ class DashboardTests(ReportTestCase):
         assert (rates["low-back-pain"].responders, rates["low-back-pain"].episodes) == (0, 1)
         html = section(self.page(self.ada), "responder-rates")
         assert "100%" in html and "0%" in html
+
+    def test_responder_rates_cost_the_same_queries_for_more_episodes(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        today = timezone.localdate()
+        start, end = today - dt.timedelta(days=90), today
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                dashboard.responder_rates(self.clinic.pk, start, end)
+            return len(queries)
+
+        before = count()
+        for n in range(5):
+            more = make_episode(self.olive, self.alice, condition="neck-pain", icd10="M54.2", planned=3)
+            make_visit(more, self.alice, today - dt.timedelta(days=n + 1), pain=(6, 3))
+        assert count() == before
+        rates = {r.condition_id: r for r in dashboard.responder_rates(self.clinic.pk, start, end)}
+        assert rates["neck-pain"].episodes + rates["neck-pain"].not_judged == 6
 
     def test_adverse_events_per_1000_visits_against_published_rates(self) -> None:
         ae = services.clinic_dashboard(self.ada).adverse_events

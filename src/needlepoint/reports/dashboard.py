@@ -37,7 +37,7 @@ from needlepoint.knowledge import load_knowledge
 from needlepoint.knowledge.ae_benchmarks import GRADE_LABELS, GRADES, Benchmark, Grade, ae_benchmarks
 from needlepoint.knowledge.outcomes import load_questionnaires
 from needlepoint.outcomes.models import QuestionnaireInvitation, Timepoint
-from needlepoint.outcomes.services.summary import outcomes_for_episode
+from needlepoint.outcomes.services.summary import outcomes_for_episodes
 from needlepoint.reports.charts import RateBar, ae_rates_chart_svg
 from needlepoint.scheduling.models import Appointment
 from needlepoint.visits.models import AdverseEvent, Episode, Visit
@@ -239,8 +239,10 @@ def responder_rates(clinic_id: int, start: dt.date, end: dt.date) -> list[Respon
     kb = load_knowledge()
     judged: dict[str, list[bool]] = defaultdict(list)
     unjudged: dict[str, int] = defaultdict(int)
-    for episode in episodes_in_period(clinic_id, start, end):
-        result = outcomes_for_episode(episode).responder
+    episodes = list(episodes_in_period(clinic_id, start, end))
+    outcomes = outcomes_for_episodes(episodes)
+    for episode in episodes:
+        result = outcomes[episode.pk].responder
         if result is None:
             unjudged[episode.condition_id] += 1
         else:

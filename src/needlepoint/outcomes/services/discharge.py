@@ -3,8 +3,9 @@
 Discharging closes the episode (:func:`needlepoint.visits.services.close_episode`: reason, summary,
 never over a draft note) and, in the same transaction, schedules the follow-up questionnaires at 6
 weeks, 3, 6 and 12 months after the discharge date (:func:`.invitations.schedule_follow_ups`). If
-either part is refused, neither is saved. Reopening withdraws the follow-ups not yet answered, since
-the course has not ended after all.
+either part is refused, neither is saved; follow-ups for a patient with neither an e-mail address
+nor a portal login are refused, since they could never arrive. Reopening withdraws the follow-ups
+not yet answered, since the course has not ended after all.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db import transaction
 
 from needlepoint.accounts.models import User
 from needlepoint.clinical.outcomes.timepoints import FOLLOW_UP_TIMEPOINTS
+from needlepoint.errors import InvalidInput
 from needlepoint.outcomes.models import QuestionnaireInvitation
 from needlepoint.outcomes.services import invitations
 from needlepoint.outcomes.services.questionnaires import find_patient_episode
@@ -44,8 +46,17 @@ def discharge(
 ) -> Discharged:
     """Close the episode and schedule its follow-up questionnaires (none when ``questionnaires`` is
     empty)."""
-    _, episode = find_patient_episode(actor, patient_id, episode_id)  # first: outsiders learn nothing
+    patient, episode = find_patient_episode(actor, patient_id, episode_id)  # first: outsiders learn nothing
     closed = visits.close_episode(actor, episode.pk, closed_on, reason=reason, summary=summary)
+    if questionnaires and not patient.email and patient.user_id is None:
+        raise InvalidInput(
+            {
+                "questionnaires": [
+                    f"{patient.given_name} has no e-mail address and no portal login, so follow-ups would "
+                    "never reach them: add an e-mail address first, or choose none"
+                ]
+            }
+        )
     plan = None
     if questionnaires:
         plan = invitations.schedule_follow_ups(
