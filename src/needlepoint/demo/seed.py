@@ -360,6 +360,22 @@ NOTES = [
 ]
 
 
+def _course(
+    condition: str, icd: str, drawing: list[tuple[str, str, int]], goals: str, opened_on: dt.date
+) -> dict[str, object]:
+    """A demo episode of care: six weekly sessions with exercise and stretching alongside."""
+    return {
+        "condition": condition,
+        "icd10_code": icd,
+        "planned_sessions": 6,
+        "interval_weeks": 1,
+        "regions": [{"region": r, "side": s} for r, s, _ in drawing],
+        "goals": goals,
+        "co_treatments": ["exercise", "stretching"],
+        "opened_on": opened_on,
+    }
+
+
 def _write_visit(
     clinician: User,
     episode_id: object,
@@ -428,18 +444,7 @@ def _seed_notes(clinic: Clinic, progress: Progress) -> None:
     for index, condition, icd, drawing, entries in NOTES:
         patient = people[index]
         episode = visits.create_episode(
-            clinician,
-            patient.pk,
-            {
-                "condition": condition,
-                "icd10_code": icd,
-                "planned_sessions": 6,
-                "interval_weeks": 1,
-                "regions": [{"region": r, "side": s} for r, s, _ in drawing],
-                "goals": "Less pain at work; sleep through.",
-                "co_treatments": ["exercise", "stretching"],
-                "opened_on": week_ago,
-            },
+            clinician, patient.pk, _course(condition, icd, drawing, "Less pain at work; sleep through.", week_ago)
         )
         before = drawing[0][2]
         _write_visit(
@@ -490,16 +495,13 @@ def _seed_portal_course(clinic: Clinic, portal_patient: Patient, progress: Progr
     episode = visits.create_episode(
         clinician,
         portal_patient.pk,
-        {
-            "condition": "neck-pain",
-            "icd10_code": "M54.2",
-            "planned_sessions": 6,
-            "interval_weeks": 1,
-            "regions": [{"region": r, "side": s} for r, s, _ in PORTAL_COURSE_DRAWING],
-            "goals": "Work at the computer all day without neck ache; turn to reverse the car.",
-            "co_treatments": ["exercise", "stretching"],
-            "opened_on": first,
-        },
+        _course(
+            "neck-pain",
+            "M54.2",
+            PORTAL_COURSE_DRAWING,
+            "Work at the computer all day without neck ache; turn to reverse the car.",
+            first,
+        ),
     )
     for number, (days_ago, before, after) in enumerate(PORTAL_COURSE_VISITS, start=1):
         drawing = [(r, s, max(i - (7 - before), 1)) for r, s, i in PORTAL_COURSE_DRAWING]

@@ -10,6 +10,7 @@ that already has measurements is left alone.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -59,12 +60,14 @@ def _seed_episode(episode: Episode, actor: User) -> int:
         return 0  # opened today: nothing to compare yet
     visit_today = Visit.objects.filter(episode=episode, visit_date=today).first()
     count = 0
+    def baseline_then_today(first: Any, later: Any) -> list[tuple[Timepoint, dt.date, Any, Visit | None]]:
+        """Each value with its timepoint, day and visit: the baseline when the episode opened, the
+        later value today (at today's visit, if there is one)."""
+        return [(Timepoint.BASELINE, episode.opened_on, first, None), (Timepoint.VISIT_PRE, today, later, visit_today)]
+
     for measure, qualifiers, baseline, later in PLANS.get(episode.condition_id, DEFAULT_PLAN):
         where = {k: (_side(episode) if v == "*" else v) for k, v in qualifiers.items()}
-        for timepoint, day, value, visit in (
-            (Timepoint.BASELINE, episode.opened_on, baseline, None),
-            (Timepoint.VISIT_PRE, today, later, visit_today),
-        ):
+        for timepoint, day, value, visit in baseline_then_today(baseline, later):
             record_measurement(
                 actor,
                 patient_id=episode.patient_id,
@@ -79,10 +82,7 @@ def _seed_episode(episode: Episode, actor: User) -> int:
             count += 1
     for questionnaire_id, baseline_answers, later_answers in QUESTIONNAIRE_PLANS.get(episode.condition_id, []):
         items = [item.id for item in questionnaires()[questionnaire_id].items]
-        for timepoint, day, answers, visit in (
-            (Timepoint.BASELINE, episode.opened_on, baseline_answers, None),
-            (Timepoint.VISIT_PRE, today, later_answers, visit_today),
-        ):
+        for timepoint, day, answers, visit in baseline_then_today(baseline_answers, later_answers):
             submit_response(
                 actor,
                 patient_id=episode.patient_id,
