@@ -295,4 +295,24 @@ class DemoInvitations(QuestionnaireTestCase):
         assert seed_demo_invitations(self.clinic) == 1  # Pat; Olive has no login
         invitation = QuestionnaireInvitation.objects.get()
         assert (invitation.patient_id, invitation.questionnaire) == (self.pat_record.pk, "ndi")  # neck pain -> NDI
+        assert invitation.timepoint == "baseline"  # no NDI in this course yet
         assert seed_demo_invitations(self.clinic) == 0
+
+    def test_a_questionnaire_already_answered_in_the_course_gives_way_to_the_next(self) -> None:
+        from needlepoint.outcomes.demo_invitations import seed_demo_invitations
+        from needlepoint.outcomes.services.questionnaires import questionnaires, submit_response
+
+        ndi = questionnaires()["ndi"]
+        submit_response(
+            self.alice,
+            patient_id=self.pat_record.pk,
+            episode_id=self.pat_episode.pk,
+            questionnaire_id="ndi",
+            answers={item.id: 2 for item in ndi.items},
+            timepoint="baseline",
+            completed_on=self.pat_episode.opened_on,
+            source="clinic",
+        )
+        assert seed_demo_invitations(self.clinic) == 1
+        invitation = QuestionnaireInvitation.objects.get()
+        assert (invitation.questionnaire, invitation.timepoint) == ("psfs", "baseline")  # neck pain: NDI, then PSFS

@@ -29,6 +29,7 @@ from needlepoint.accounts.models import (
 from needlepoint.consent import services as consent
 from needlepoint.consent.signature import demo_signature_data_url
 from needlepoint.homecare.demo import seed_demo as seed_homecare
+from needlepoint.knowledge import load_knowledge
 from needlepoint.outcomes.demo import seed_demo as seed_outcomes
 from needlepoint.outcomes.demo_invitations import seed_demo_invitations
 from needlepoint.patients import services as patients
@@ -37,6 +38,7 @@ from needlepoint.scheduling.demo import seed_demo as seed_appointments
 from needlepoint.scheduling.models import Appointment
 from needlepoint.scheduling.services import book_appointment, day_bounds
 from needlepoint.screening import services as screening
+from needlepoint.visits.models import Episode
 
 DEMO_PASSWORD = "needle-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -231,7 +233,8 @@ def _patient_data(rng: random.Random, index: int) -> dict[str, object]:
 
 
 def _ensure_clinic(spec: dict, rng: random.Random, progress: Progress) -> None:  # type: ignore[type-arg]
-    clinic = Clinic.objects.create(name=spec["name"], slug=spec["slug"], time_zone=spec["tz"])
+    # Open Saturdays too, as many physiotherapy practices are, so the demo's day is rarely a closed one.
+    clinic = Clinic.objects.create(name=spec["name"], slug=spec["slug"], time_zone=spec["tz"], open_weekdays="123456")
     sites = [Site.objects.create(clinic=clinic, name=n, address=a, phone=p) for n, a, p in spec["sites"]]
     admin: User | None = None
     clinicians: list[User] = []
@@ -532,10 +535,18 @@ def _ensure_today(clinic: Clinic, rng: random.Random) -> int:
     portal = [p for p in pool if p.user_id]
     rng.shuffle(pool)
     booked = 0
+    kb = load_knowledge()
+    courses = {
+        e.patient_id: kb.conditions[e.condition_id].name if e.condition_id in kb.conditions else e.condition_id
+        for e in Episode.objects.filter(clinic=clinic, closed_on__isnull=True)
+    }
     for c_index, clinician in enumerate(clinicians):
         for slot in range(6):
             patient = portal[0] if (c_index == 0 and slot == 1 and portal) else pool[(c_index * 6 + slot) % len(pool)]
             kind = Appointment.Kind.EVALUATION if slot in (0, 3) else Appointment.Kind.FOLLOW_UP
+            reason = rng.choice(REASONS)
+            if patient.pk in courses:  # in a course of care: the next session of it
+                kind, reason = Appointment.Kind.FOLLOW_UP, f"Follow-up: {courses[patient.pk].lower()}"
             starts = dt.datetime.combine(
                 day, dt.time(8 + slot + (1 if slot >= 3 else 0), 0 if c_index == 0 else 30), tzinfo=tz
             )
@@ -546,7 +557,7 @@ def _ensure_today(clinic: Clinic, rng: random.Random) -> int:
                 site_id=site_ids[c_index % len(site_ids)],
                 starts_at=starts,
                 kind=kind,
-                reason=rng.choice(REASONS),
+                reason=reason,
             )
             booked += 1
         # and one follow-up next week, 1-2 weeks apart as a course of care runs

@@ -1,13 +1,14 @@
 """Demo data for questionnaire invitations: each demo patient with a portal login and an e-mail
-address gets an invitation to the first questionnaire the atlas suggests for their latest episode,
-due now, so the portal shows it and ``needlepoint worker`` e-mails its link. Created through the
-services (audited), and idempotent: an episode that already has invitations is left alone."""
+address gets an invitation to a questionnaire the atlas suggests for their latest episode (one
+they have not answered in it yet, if any), due now, so the portal shows it and ``needlepoint
+worker`` e-mails its link. Created through the services (audited), and idempotent: an episode that
+already has invitations is left alone."""
 
 from __future__ import annotations
 
 from needlepoint.accounts.models import Clinic, Role, User
 from needlepoint.errors import InvalidInput
-from needlepoint.outcomes.models import QuestionnaireInvitation, Timepoint
+from needlepoint.outcomes.models import QuestionnaireInvitation, QuestionnaireResponse, Timepoint
 from needlepoint.outcomes.services import invitations
 from needlepoint.patients.models import Patient
 from needlepoint.visits.models import Episode
@@ -25,13 +26,22 @@ def seed_demo_invitations(clinic: Clinic) -> int:
         if episode is None or QuestionnaireInvitation.objects.filter(episode=episode).exists():
             continue
         suggested = invitations.suggested_questionnaires(episode.condition_id) or ["psfs"]
+        answered = set(QuestionnaireResponse.objects.filter(episode=episode).values_list("questionnaire", flat=True))
+        # One not answered yet in this course (its baseline), else the first again (before treatment).
+        questionnaire = next((q for q in suggested if q not in answered), suggested[0])
+        if episode.closed_on:
+            timepoint = Timepoint.DISCHARGE
+        elif questionnaire in answered:
+            timepoint = Timepoint.VISIT_PRE
+        else:
+            timepoint = Timepoint.BASELINE
         try:
             invitations.invite(
                 clinician,
                 patient_id=patient.pk,
                 episode_id=episode.pk,
-                questionnaire_id=suggested[0],
-                timepoint=Timepoint.DISCHARGE if episode.closed_on else Timepoint.BASELINE,
+                questionnaire_id=questionnaire,
+                timepoint=timepoint,
             )
         except InvalidInput:
             continue
