@@ -103,6 +103,9 @@ def book_a_follow_up(page: Page, live_server: Any, sign_in: Any, journey: dict[s
     expect(page.get_by_role("heading", name="Hello, Pat")).to_be_visible()
     page.get_by_role("link", name="Book an appointment").click()
     expect(page.get_by_role("heading", name="Book an appointment")).to_be_visible()
+    # htmx binds its handlers once the document has loaded; a change made before that is a plain
+    # change with nothing listening (a flake seen under a loaded machine).
+    page.wait_for_load_state("load")
 
     # Where and which week: each change reloads the free times (htmx) and the address.
     page.get_by_label("Where").select_option(label="Longmont")

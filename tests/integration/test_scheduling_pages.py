@@ -173,6 +173,26 @@ class BookingFormTests(PagesCase):
         assert "Alice Chen already has an appointment" in again.content.decode()  # type: ignore[attr-defined]
         assert Appointment.objects.count() == 1
 
+    def test_booking_outside_opening_hours_goes_ahead_with_a_warning(self) -> None:
+        self.login(self.fran)
+        data = {
+            "patient": str(self.olive.pk),
+            "clinician": str(self.alice.pk),
+            "site": str(self.site.pk),
+            "kind": "follow_up",
+            "day": str(self.day),
+            "time": "10:00",
+            "duration_minutes": "",
+            "reason": "",
+        }
+        inside = self.csrf_post("/schedule/new/", data)
+        assert "outside opening hours" not in self.client.get(inside["Location"]).content.decode()  # type: ignore[index]
+        early = self.csrf_post("/schedule/new/", {**data, "time": "07:00"})
+        assert early.status_code == 302  # type: ignore[attr-defined]
+        page = self.client.get(early["Location"]).content.decode()  # type: ignore[index]
+        assert "This is outside opening hours (open Monday to Friday, 08:00-18:00)" in page
+        assert Appointment.objects.count() == 2
+
     def test_missing_fields_are_named(self) -> None:
         self.login(self.fran)
         response = self.csrf_post("/schedule/new/", {"kind": "follow_up"})

@@ -47,6 +47,15 @@ def local_day(appointment: Appointment) -> dt.date:
     return appointment.starts_at.astimezone(services.rules_for(appointment.clinic).tz).date()
 
 
+def warn_outside_hours(request: HttpRequest, booking: rules.BookingRules, appointment: Appointment) -> None:
+    """Staff may book outside opening hours (a Saturday clinic, an early start); say so, so that a
+    slip of the date or time is caught while it is easy to move."""
+    if not rules.within_hours(booking, appointment.starts_at, appointment.duration_minutes):
+        messages.warning(
+            request, f"This is outside opening hours (open {booking.hours_text()}): check the clinician will be in."
+        )
+
+
 @staff_required
 def schedule_day(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -129,6 +138,7 @@ def _booking_page(request: HttpRequest, patient: Patient | None) -> HttpResponse
                 f"Booked: {appointment.patient.full_name} with {appointment.clinician.display_name}, "
                 f"{timezone.localtime(appointment.starts_at, booking.tz):%a %d %b %H:%M}.",
             )
+            warn_outside_hours(request, booking, appointment)
             if patient is not None:
                 return redirect("patient-detail", patient_id=patient.pk)
             return redirect(schedule_url(local_day(appointment), who=_who_for(user, appointment)))
@@ -200,6 +210,7 @@ def appointment_detail(request: HttpRequest, appointment_id: str) -> HttpRespons
             form.add_error(None, exc.detail)
         else:
             messages.success(request, f"Moved to {timezone.localtime(moved.starts_at, booking.tz):%a %d %b %H:%M}.")
+            warn_outside_hours(request, booking, moved)
             return redirect(schedule_url(local_day(moved), who=_who_for(user, moved)))
     return render(
         request,
