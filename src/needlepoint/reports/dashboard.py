@@ -19,6 +19,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
@@ -322,8 +323,15 @@ def _ae_chart(grades: list[GradeRate], total: int) -> str:
             b = p.benchmark
             rows.append(RateBar(b.study, b.per_1000, published=True, upper_bound=b.upper_bound_per_1000))
             words.append(f"{b.study} {format_rate(b.per_1000)} per 1,000 {b.denominator_unit}")
-        groups.append((g.label, rows))
+        groups.append((g.label, tuple(rows)))
     description = "; ".join(words) + "." if words else "No signed visits in the period."
+    return _drawn_ae_chart(tuple(groups), description)
+
+
+@lru_cache(maxsize=64)
+def _drawn_ae_chart(groups: tuple[tuple[str, tuple[RateBar, ...]], ...], description: str) -> str:
+    """The chart for exactly these bars (frozen values, so the key is the picture's data): drawing it
+    is most of the adverse-event block's time, and the same period gives the same bars all day."""
     return ae_rates_chart_svg(
         groups, title="Adverse events per 1,000 visits against published rates", description=description,
         id_prefix="ae-",
