@@ -18,7 +18,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from needlepoint.accounts.models import Role
 from needlepoint.clinical.outcomes.timepoints import follow_up_due_dates
 from needlepoint.errors import Conflict, InvalidInput
 from needlepoint.knowledge.outcomes import load_questionnaires
@@ -61,17 +60,13 @@ def _detail(episode: Episode) -> HttpResponse:
     return redirect("episode-detail", episode_id=episode.pk)
 
 
-def _is_clinician(user: Any) -> bool:
-    return getattr(user, "role", None) == Role.CLINICIAN
-
-
 @staff_required
 @episode_route("GET", "POST")
 def discharge(request: HttpRequest, episode: Episode) -> HttpResponse:
     if episode.closed_on is not None:
         messages.info(request, f"This episode of care was discharged on {episode.closed_on:%d %b %Y}.")
         return _detail(episode)
-    if request.method == "POST" and not _is_clinician(request.user):
+    if request.method == "POST" and not getattr(request.user, "is_clinician", False):
         raise PermissionDenied("Only clinicians discharge an episode of care.")
     today = clinic_today(episode.clinic_id)
     form = DischargeForm(
@@ -119,11 +114,9 @@ def discharge(request: HttpRequest, episode: Episode) -> HttpResponse:
         .select_related("clinician", "site")
         .order_by("starts_at")[:10]
     )
-    closed_on = form["closed_on"].value() if form.is_bound else today
-    try:
-        due_from = closed_on if not isinstance(closed_on, str) else type(today).fromisoformat(closed_on)
-    except ValueError:
-        due_from = today
+    # The follow-up dates shown: from the date entered when it is a valid one, else from today.
+    entered = form.cleaned_data.get("closed_on") if form.is_bound and hasattr(form, "cleaned_data") else None
+    due_from = entered or today
     return render(
         request,
         "outcomes/discharge.html",
@@ -136,7 +129,7 @@ def discharge(request: HttpRequest, episode: Episode) -> HttpResponse:
             "draft": next((v for v in visits if v.status == Visit.Status.DRAFT), None),
             "upcoming": upcoming,
             "follow_up_dates": [(str(point), day) for point, day in follow_up_due_dates(due_from)],
-            "can_discharge": _is_clinician(request.user),
+            "can_discharge": getattr(request.user, "is_clinician", False),
             "page_url": reverse(
                 "episode-discharge", kwargs={"patient_id": episode.patient_id, "episode_id": episode.pk}
             ),
@@ -148,7 +141,7 @@ def discharge(request: HttpRequest, episode: Episode) -> HttpResponse:
 @staff_required
 @episode_route("POST")
 def reopen(request: HttpRequest, episode: Episode) -> HttpResponse:
-    if not _is_clinician(request.user):
+    if not getattr(request.user, "is_clinician", False):
         raise PermissionDenied("Only clinicians reopen an episode of care.")
     try:
         _, withdrawn = service.reopen(request.user, episode.patient_id, episode.pk, request.POST.get("reason", ""))  # type: ignore[arg-type]
