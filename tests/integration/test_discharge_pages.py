@@ -60,11 +60,14 @@ class DischargePageTests(DischargePageCase):
         assert response.status_code == 200
         html = response.content.decode()
         assert "2 of 6 planned visits signed" in html
-        assert 'data-testid="discharge-responder"' in html and "Responder" in html
+        responder = html.split('data-testid="discharge-responder"', 1)[1].split("</p>", 1)[0]
+        assert '<span class="pill ok">Responder</span>' in responder
         assert 'value="ndi" id="id_questionnaires_2" checked' in html
         assert 'value="odi" id="id_questionnaires_3">' in html  # not the condition's
         six_weeks = self.today + dt.timedelta(weeks=6)
-        assert f"{six_weeks.day} {six_weeks:%b %Y}" in html
+        dates = html.split('data-testid="follow-up-dates">', 1)[1].split("</p>", 1)[0]
+        day = f"{self.today.day} {self.today:%b %Y}"
+        assert f"For a discharge on {day} they are due {six_weeks.day} {six_weeks:%b %Y}" in dates
         assert AuditEvent.objects.filter(action="read", patient_id=str(self.pat_record.pk)).exists()
 
     def test_discharge_closes_the_episode_and_schedules_four_follow_ups(self) -> None:

@@ -129,6 +129,7 @@ def discharge(request: HttpRequest, episode: Episode) -> HttpResponse:
             "draft": next((v for v in visits if v.status == Visit.Status.DRAFT), None),
             "upcoming": upcoming,
             "follow_up_dates": [(str(point), day) for point, day in follow_up_due_dates(due_from)],
+            "due_from": due_from,
             "can_discharge": getattr(request.user, "is_clinician", False),
             "page_url": reverse(
                 "episode-discharge", kwargs={"patient_id": episode.patient_id, "episode_id": episode.pk}
