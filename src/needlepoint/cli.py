@@ -27,6 +27,8 @@ atlas_app = typer.Typer(help="The trigger-point atlas (reference data; no databa
 app.add_typer(atlas_app, name="atlas")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
+safety_app = typer.Typer(help="Safety checks of a needling plan (no database needed).", no_args_is_help=True)
+app.add_typer(safety_app, name="safety")
 
 out = Console()
 err = Console(stderr=True)
@@ -430,6 +432,43 @@ def screen_command(
         out.print(f"  blocked: {block.muscle} {block.side or 'both sides'}: {block.reason}", markup=False)
     if result.blocked_electrical_stimulation:
         out.print("  no electrical stimulation")
+
+
+@safety_app.command("check")
+def safety_check_command(
+    plan: Annotated[str, typer.Option("--plan", help="JSON file: patient, screening, position, insertions.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Run every check of the needle log on a plan (spec/safety-check.md); nothing is stored.
+
+    Exits 1 on bad input (naming the field), 3 when any insertion is blocked, 0 otherwise.
+    """
+    from needlepoint.clinical.plan_check import PlanInputError, check_plan, parse_plan
+
+    try:
+        parsed = parse_plan(_read_json(plan, "--plan"))
+    except PlanInputError as exc:
+        fail("; ".join(f"{field}: {' '.join(messages)}" for field, messages in exc.errors.items()))
+    result = check_plan(parsed)
+    if as_json:
+        _print_json(result.as_dict())
+    else:
+        colours = {"block": "red", "warning": "yellow", "note": "cyan"}
+        estimate = result.pleura_estimate
+        if estimate is not None:
+            out.print(
+                f"Skin to pleura between the shoulder blades: at least {estimate['value']:g} mm "
+                f"({estimate['method']}; {estimate['source']})",
+                markup=False,
+            )
+        for check in result.checks:
+            verdict = "[red]BLOCKED[/]" if check.blocked else "[green]passed[/]" if check.passed else "[yellow]check[/]"
+            out.print(f"[bold]{check.insertion.muscle} ({check.insertion.side})[/] {verdict}")
+            for f in check.findings:
+                out.print(f"  [{colours[f.level]}]{f.level}[/] ", end="")
+                out.print(f"{f.code}: {f.message} ({f.source})", markup=False)
+    if any(check.blocked for check in result.checks):
+        raise typer.Exit(3)
 
 
 @app.command()

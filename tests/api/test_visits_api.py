@@ -83,19 +83,20 @@ class VisitFlowApiTests(VisitApiTestCase):
         assert finding.status_code == 201 and finding.json()["version"] == 3
         assert finding.json()["finding"]["muscle_name"] == "Upper trapezius"
 
-        warned = {**ENTRY, "muscle": "upper-trapezius", "needle_length_mm": "40", "depth_mm": "15"}
+        # Quadratus lumborum lies near the lung with no published depth to check: a warning.
+        warned = {**ENTRY, "muscle": "quadratus-lumborum", "needle_length_mm": "60", "depth_mm": "40"}
         refused = post(client, f"{base}/insertions", {"version": 3, **warned})
         assert refused.status_code == 422
         assert refused.json()["errors"][0]["field"] == "acknowledged_warnings"
-        assert refused.json()["errors"][0]["message"].startswith("chest-wall-needle-length:")
+        assert refused.json()["errors"][0]["message"].startswith("lung-depth-not-published:")
         logged = post(
             client,
             f"{base}/insertions",
-            {"version": 3, **warned, "acknowledged_warnings": ["chest-wall-needle-length"]},
+            {"version": 3, **warned, "acknowledged_warnings": ["lung-depth-not-published"]},
         )
         body = logged.json()
         assert logged.status_code == 201, body
-        assert [w["code"] for w in body["warnings"]] == ["chest-wall-needle-length"]
+        assert [w["code"] for w in body["warnings"]] == ["lung-depth-not-published"]
         assert body["insertion"]["acknowledgements"][0]["by_name"] == "Alice Chen" and body["version"] == 4
         post(client, f"{base}/insertions", {"version": 4, **ENTRY, "needle_lots": ["LOT-A2"]})
         post(client, f"{base}/insertions", {"version": 5, **ENTRY, "muscle": "teres-minor", "needle_lots": ["LOT-A3"]})
@@ -119,14 +120,15 @@ class VisitFlowApiTests(VisitApiTestCase):
         assert addendum.status_code == 201 and addendum.json()["author"] == "Alice Chen"
 
     def test_copy_forward(self) -> None:
-        self.insert()
-        self.sign()
+        self.insert(needles_used=2)
+        self.sign(opened=2, removed=2)
         response = post(
             self.api(self.bob), "/api/v1/visits", {"episode_id": str(self.episode.pk), "copy_forward": True}
         )
         body = response.json()
         assert response.status_code == 201 and body["copied_from"] == str(self.visit.pk)
         assert body["insertions"][0]["needle_lots"] == [] and body["insertions"][0]["confirmed"] is False
+        assert body["insertions"][0]["needles_used"] == 2 and body["needles_logged"] == 2
         assert body["signing_problems"][0].startswith("Count the needles")
 
     def test_read_is_audited(self) -> None:
@@ -152,6 +154,36 @@ class VisitFlowApiTests(VisitApiTestCase):
             {"field": "depth_mm", "message": response.json()["errors"][0]["message"]},
         ]
         assert response.json()["errors"][0]["message"].startswith("superficial-too-deep:")
+        assert not NeedleInsertion.objects.exists()
+
+    def test_needles_are_counted_and_lots_are_boxes(self) -> None:
+        client = self.api(self.alice)
+        two = {"version": 1, **ENTRY, "needles_used": 2, "needle_lots": ["LOT-A1", "LOT-A1"]}
+        logged = post(client, self.path("/insertions"), two)
+        body = logged.json()
+        assert logged.status_code == 201, body
+        assert (body["insertion"]["needles_used"], body["insertion"]["needle_lots"], body["warnings"]) == (
+            2,
+            ["LOT-A1"],
+            [],
+        )
+        note = client.get(self.path()).json()
+        assert note["needles_logged"] == 2 and note["insertions"][0]["needles_used"] == 2
+        signed = post(client, self.path("/sign"), {"version": 2, "needles_opened": 1, "needles_removed": 1})
+        assert signed.status_code == 409 and "lists 2 needles used but 1 were opened" in signed.json()["detail"]
+
+    def test_the_number_of_needles_is_required_and_checked(self) -> None:
+        client = self.api(self.alice)
+        without = {k: v for k, v in ENTRY.items() if k != "needles_used"}
+        for body in (without, {**ENTRY, "needles_used": 0}, {**ENTRY, "needles_used": 51}):
+            response = post(client, self.path("/insertions"), {"version": 1, **body})
+            assert response.status_code == 422, body
+            assert [e["field"] for e in response.json()["errors"]] == ["needles_used"]
+        more_lots = {"version": 1, **ENTRY, "needles_used": 1, "needle_lots": ["LOT-A1", "LOT-A2"]}
+        response = post(client, self.path("/insertions"), more_lots)
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "needle_lots"
+        assert response.json()["errors"][0]["message"].startswith("2 different lots for 1 needle:")
         assert not NeedleInsertion.objects.exists()
 
     def test_a_patient_not_ready_answers_409(self) -> None:

@@ -317,6 +317,17 @@ def test_visit_note_pdf_shows_the_key_facts() -> None:
     assert embedded_objects(pdf) > 0  # the body map, embedded
 
 
+def test_visit_note_pdf_shows_the_needles_of_each_entry_and_the_needles_logged() -> None:
+    doc = visit_note(
+        needling=(needle("Upper trapezius", "left", needles_used=2), needle("Levator scapulae", "left")),
+        needle_count=NeedleCount(opened=3, removed=3, logged=2),
+    )
+    rows = visit_note_context(doc)["needling"]
+    assert [(r["needles"], r["lot"]) for r in rows] == [("2 needles", "LOT 24-0917"), ("", "LOT 24-0917")]
+    text = pdf_text(render_visit_note(doc))
+    assert "2 needles" in text and "3 opened, 3 removed, 2 used in the needle log" in text
+
+
 def test_draft_visit_note_says_draft_and_shows_mismatch_and_events() -> None:
     doc = visit_note(
         status="draft",
@@ -429,6 +440,20 @@ def test_superbill_without_fees_has_no_fee_column_and_refuses_no_procedures() ->
     assert "20560" in pdf_text(render_superbill(superbill(procedures=lines)))
     with pytest.raises(ValueError, match="procedures"):
         superbill_context(superbill(procedures=()))
+
+
+def test_superbill_explains_how_the_code_was_chosen_with_its_sources() -> None:
+    lines = (ProcedureLine("20560", "Needle insertion(s) without injection(s); 1 or 2 muscle(s)"),)
+    basis = (
+        "CPT 20560: 1 muscle (trapezius: upper trapezius and middle trapezius counted once, "
+        "left and right counted once)."
+    )
+    rule = "The left and the right of one muscle count as one muscle. (Source: AAPC; not confirmed.)"
+    assert "How the code was chosen" not in pdf_text(render_superbill(superbill(procedures=lines)))  # none given
+    pdf = render_superbill(superbill(procedures=lines, code_basis=basis, code_rules=(rule,)))
+    text = " ".join(pdf_text(pdf).split())
+    assert "How the code was chosen. CPT 20560: 1 muscle (trapezius: upper trapezius and middle trapezius" in text
+    assert "(Source: AAPC; not confirmed.)" in text
 
 
 # --- nothing is fetched --------------------------------------------------------------------------

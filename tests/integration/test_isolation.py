@@ -141,6 +141,8 @@ CLASSIFIED = {
     "api/v1/visits/<visit_id>/sign",
     "api/v1/visits/<visit_id>/addenda",
     "api/v1/screenings",
+    # stores and reads nothing of a patient; only clinicians: tests/api/test_safety_check_api.py
+    "api/v1/safety-checks",
     "api/v1/patients/<patient_id>/screenings",
     "api/v1/patients/<patient_id>/screenings/<screening_id>",
     "learn/",

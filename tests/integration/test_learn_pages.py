@@ -262,7 +262,10 @@ def test_risks_page_shows_rates_with_sources_and_the_pneumothorax_red_flag(clien
     brady = listed.index("brady-2014") + 1
     cite = f'<a class="cite" href="#source-brady-2014"><span class="visually-hidden">Source </span>[{brady}]</a>'
     assert f"7.55% of 7,629 treatments {cite}" in body
-    assert "19.18% of 7,629 treatments" in body and "36.7% of 20,464 sessions" in body
+    # Mild events are counted as events, not as treatments with at least one event (issue 11).
+    assert "1,463 mild adverse events in 7,629 treatments" in body
+    assert "7,531 minor adverse events in 20,464 sessions" in body
+    assert "had at least one" not in body
     for band in ("Common", "Uncommon", "Rare", "Very rare"):
         assert f"{band} side effects</h3>" in body
     # the red flag: urgent box plus the pneumothorax row marked serious

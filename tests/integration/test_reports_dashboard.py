@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from django.utils import timezone
 from tests.integration.test_reports_helpers import ReportTestCase, add_event, make_episode, make_visit
 
@@ -49,6 +50,9 @@ class DashboardTests(ReportTestCase):
         make_visit(cls.done, cls.bob, today - dt.timedelta(days=400), pain=(8, 7))
         recent = make_visit(cls.done, cls.bob, today - dt.timedelta(days=10), pain=(8, 8))
         add_event(recent, cls.bob, "fainting", "significant")
+        # Pat's first visit already has a mild bruise: a second mild event in the same visit counts
+        # as an event (two), not as another visit with an event (still one).
+        add_event(cls.visits[0], cls.alice, "bleeding", "mild")
         Appointment.objects.create(
             clinic=cls.clinic, site=cls.site, clinician=cls.alice, patient=cls.pat_record,
             starts_at=now + dt.timedelta(days=3),
@@ -117,16 +121,28 @@ class DashboardTests(ReportTestCase):
         assert ae is not None
         assert ae.visits == 4  # Pat's three signed visits and Olive's recent one; not the draft, not last year's
         mild, serious = ae.grades
-        assert (mild.visits_with_event, mild.estimate.per_1000) == (1, 250.0)  # type: ignore[union-attr]
+        # Events per 1,000 visits (compared): two mild events in four visits; exact Poisson interval.
+        assert mild.events == 2 and mild.event_rate is not None
+        assert (mild.event_rate.counts, mild.event_rate.per_1000) == ("events", 500.0)
+        assert mild.event_rate.low_per_1000 == pytest.approx(60.6, abs=0.05)  # 0.2422 / 4 visits
+        assert mild.event_rate.high_per_1000 == pytest.approx(1806.2, abs=0.05)  # 7.2247 / 4 visits
+        # Visits with at least one event (a share, Wilson): one of four, shown but never compared.
+        assert mild.visits_with_event == 1 and mild.visit_share is not None
+        assert (mild.visit_share.counts, mild.visit_share.per_1000) == ("visits-with-event", 250.0)
         assert (serious.visits_with_event, serious.events) == (1, 1)  # fainting, significant
         assert [p.benchmark.study for p in mild.published] == ["Brady 2014", "Boyce 2020"]
+        assert all(p.benchmark.counts == "events" for g in ae.grades for p in g.published)
         assert all(p.comparison is not None and p.comparison.verdict == "consistent" for p in mild.published)
-        assert serious.published[1].comparison.verdict == "higher"  # type: ignore[union-attr]
+        assert [p.comparison.verdict for p in serious.published] == ["higher", "higher"]  # type: ignore[union-attr]
         html = section(self.page(self.ada), "adverse-event-rates")
         assert "4 signed visits in the period" in html
         assert "Brady et al. 2014" in html and "Boyce et al. 2020" in html
-        assert "Wilson" in html
+        assert "exact Poisson interval" in html and "Garwood" in html and "Wilson" in html
+        assert "Visits with at least one adverse event" in html and "not compared" in html
+        assert "1,463 mild adverse events in 7,629 treatments" in html
+        assert "consistent with Brady 2014 (191.8 per 1,000)" in html
         assert 'id="ae-ae-rates-chart"' in html
+        assert "events per 1,000 visits" in html
 
     def test_the_adverse_event_block_names_no_patient(self) -> None:
         html = section(self.page(self.ada), "adverse-event-rates")

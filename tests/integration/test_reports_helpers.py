@@ -25,6 +25,7 @@ NEEDLE = {
     "needle_diameter_mm": Decimal("0.30"),
     "needle_length_mm": Decimal("40"),
     "manipulation": "pistoning",
+    "needles_used": 1,
 }
 
 

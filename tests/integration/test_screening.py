@@ -25,6 +25,17 @@ CLEAN = {
     "q_lymphoedema_gate": "no",
     "q_chest_surgery": "no",
     "q_lung_disease_gate": "no",
+    "q_immunocompromised": "no",
+    "q_diabetes": "none",
+    "q_vascular_disease": "no",
+    "q_heart_valve_disease": "no",
+    "q_epilepsy": "none",
+    "q_frail": "no",
+    "q_metal_implant_gate": "no",
+    "q_metal_allergy": "no",
+    "q_lymph_node_removal_gate": "no",
+    "q_local_infection_gate": "no",
+    "q_recent_surgery_gate": "no",
 }
 
 
@@ -184,6 +195,15 @@ class PortalAndPublicTests(ClinicTestCase):
         body = response.content.decode()
         assert response.status_code == 200 and "not advised for you today" in body
         assert (Screening.objects.count(), AuditEvent.objects.count()) == before
+
+    def test_public_self_check_with_blank_answers_says_which_need_an_answer(self) -> None:
+        response = self.csrf_post("/self-check/", {"q_age_years": "40", "q_willing": "yes"})
+        body = response.content.decode()
+        assert response.status_code == 200 and "We need a few more answers" in body
+        assert "may be possible, with some care" not in body and "not advised for you today" not in body
+        listed = body.split('class="unanswered-list"')[1].split("</ul>")[0]
+        assert "Do you take medicine that thins the blood" in listed and "pacemaker" in listed
+        assert "How old are you" not in listed  # answered
 
     def test_rules_page_lists_every_rule_with_source(self) -> None:
         from needlepoint.clinical.screening import RULES

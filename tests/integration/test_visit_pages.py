@@ -20,19 +20,20 @@ from needlepoint.visits.models import Addendum, AdverseEvent, Episode, NeedleIns
 HTMX = {"HX-Request": "true"}
 ZERO = "00000000-0000-4000-8000-000000000000"
 
-# The needle-log form's fields (prefix "entry-"): upper trapezius, deep, 30 mm in a 58.5 kg patient
-# reaches 83% of the estimated skin-to-pleura depth (Kim 2002): a warning, not a block.
+# The needle-log form's fields (prefix "entry-"): quadratus lumborum lies near the lung below the
+# 12th rib, where no skin-to-pleura depth is published: a warning to acknowledge, not a block.
 TRAPEZIUS = {
-    "entry-muscle": "upper-trapezius",
+    "entry-muscle": "quadratus-lumborum",
     "entry-side": "left",
     "entry-technique": "deep",
-    "entry-needle_diameter_mm": "0.25",
-    "entry-needle_length_mm": "30",
-    "entry-depth_mm": "30",
+    "entry-needle_diameter_mm": "0.30",
+    "entry-needle_length_mm": "60",
+    "entry-depth_mm": "40",
     "entry-approach": "pincer grip, horizontal",
     "entry-manipulation": "pistoning",
     "entry-ltr_count": "4",
     "entry-retention_minutes": "0.5",
+    "entry-needles_used": "1",
     "entry-needle_lots": "LOT-A1",
 }
 INFRASPINATUS = {
@@ -40,9 +41,10 @@ INFRASPINATUS = {
     "entry-side": "left",
     "entry-technique": "deep",
     "entry-needle_diameter_mm": "0.30",
-    "entry-needle_length_mm": "40",
-    "entry-depth_mm": "25",
+    "entry-needle_length_mm": "15",
+    "entry-depth_mm": "12",
     "entry-manipulation": "pistoning",
+    "entry-needles_used": "1",
     "entry-needle_lots": "LOT-A1",
 }
 FINDING = {
@@ -284,8 +286,11 @@ class NeedleLogPageTests(PageTestCase):
 
     def test_the_live_check_shows_warnings_blocks_and_the_atlas_guidance(self) -> None:
         warned = self.send(self.path("needles/check/"), TRAPEZIUS).content.decode()
-        assert "chest-wall-depth" in warned and 'name="ack" value="chest-wall-depth"' in warned
-        assert "Atlas guidance for Upper trapezius" in warned and "Lung apex" in warned
+        assert 'name="ack" value="lung-depth-not-published"' in warned
+        assert "Atlas guidance for Quadratus lumborum" in warned and "near the lung" in warned
+        lung = {**TRAPEZIUS, "entry-muscle": "upper-trapezius", "entry-needle_length_mm": "30", "entry-depth_mm": "25"}
+        too_deep = self.send(self.path("needles/check/"), lung).content.decode()
+        assert "Cannot be logged" in too_deep and "chest-wall-depth" in too_deep and "lower bound" in too_deep
         blocked = self.send(
             self.path("needles/check/"), {**INFRASPINATUS, "entry-technique": "superficial", "entry-depth_mm": "15"}
         ).content.decode()
@@ -305,10 +310,10 @@ class NeedleLogPageTests(PageTestCase):
         refused = self.add_entry(TRAPEZIUS)
         assert refused.status_code == 422
         assert b"Nothing was logged: tick each warning" in refused.content and not NeedleInsertion.objects.exists()
-        logged = self.add_entry(TRAPEZIUS, ack=("chest-wall-depth",))
+        logged = self.add_entry(TRAPEZIUS, ack=("lung-depth-not-published",))
         assert logged.status_code == 200
         entry = NeedleInsertion.objects.get()
-        assert [a["code"] for a in entry.acknowledgements] == ["chest-wall-depth"]
+        assert [a["code"] for a in entry.acknowledgements] == ["lung-depth-not-published"]
         assert entry.acknowledgements[0]["by_name"] == "Alice Chen" and entry.needle_lots == ["LOT-A1"]
         assert entry.retention_seconds == 30 and entry.ltr_count == 4
         assert "1 warning acknowledged" in logged.content.decode()
@@ -324,6 +329,32 @@ class NeedleLogPageTests(PageTestCase):
         response = self.add_entry({**INFRASPINATUS, "entry-needle_lots": "", "lot": "LOT-77"})
         assert response.status_code == 200 and 'value="LOT-77"' in response.content.decode()
         assert NeedleInsertion.objects.get().needle_lots == ["LOT-77"]
+
+    def test_two_needles_from_one_box_are_logged_and_counted(self) -> None:
+        empty = self.page()
+        assert re.search(r'name="entry-needles_used" value="1"', empty)  # one needle to start with
+        response = self.add_entry({**INFRASPINATUS, "entry-needles_used": "2", "entry-needle_lots": "LOT-A1, LOT-A1"})
+        assert response.status_code == 200
+        entry = NeedleInsertion.objects.get()
+        assert (entry.needles_used, entry.needle_lots) == (2, ["LOT-A1"])
+        html = response.content.decode()
+        assert "2 needles · lot LOT-A1" in html and "needle-reuse" not in html
+        assert '<span id="needles-used" hx-swap-oob="true">2</span>' in html
+        page = self.page()
+        assert 'Needles logged in this note: <span id="needles-used">2</span>' in page
+        assert re.search(r'name="needles_opened" value="2"', page)
+        form = self.client.get(self.path(f"needles/{entry.pk}/"), headers=HTMX).content.decode()
+        assert re.search(r'name="entry-needles_used" value="2"', form) and 'value="LOT-A1"' in form
+
+    def test_the_number_of_needles_is_asked_for(self) -> None:
+        partial = {k: v for k, v in INFRASPINATUS.items() if k != "entry-needles_used"}
+        assert "the number of needles used" in self.send(self.path("needles/check/"), partial).content.decode()
+        refused = self.add_entry(partial)
+        assert refused.status_code == 422 and not NeedleInsertion.objects.exists()
+        assert re.search(r'class="field has-error num">\s*<label for="id_entry-needles_used"', refused.content.decode())
+        too_many_lots = self.add_entry({**INFRASPINATUS, "entry-needle_lots": "LOT-A1, LOT-A2"})
+        assert too_many_lots.status_code == 422 and b"2 different lots for 1 needle" in too_many_lots.content
+        assert not NeedleInsertion.objects.exists()
 
     def test_electrical_stimulation_needs_its_settings(self) -> None:
         estim = {**INFRASPINATUS, "entry-electrical_stimulation": "on"}
@@ -343,11 +374,11 @@ class NeedleLogPageTests(PageTestCase):
         self.add_entry(INFRASPINATUS)
         entry = NeedleInsertion.objects.get()
         form = self.client.get(self.path(f"needles/{entry.pk}/"), headers=HTMX)
-        assert form.status_code == 200 and b"Change the entry" in form.content and b'value="25"' in form.content
-        changed = self.send(self.path(f"needles/{entry.pk}/"), {**INFRASPINATUS, "entry-depth_mm": "28"})
+        assert form.status_code == 200 and b"Change the entry" in form.content and b'value="12"' in form.content
+        changed = self.send(self.path(f"needles/{entry.pk}/"), {**INFRASPINATUS, "entry-depth_mm": "10"})
         assert changed.status_code == 200
         entry.refresh_from_db()
-        assert entry.depth_mm == 28
+        assert entry.depth_mm == 10
         assert self.send(self.path(f"needles/{entry.pk}/remove/")).status_code == 200
         assert not NeedleInsertion.objects.exists()
 
@@ -371,7 +402,9 @@ class FollowUpTests(PageTestCase):
         super().setUp()
         self.login(self.alice)
         self.insert()
-        self.insert(muscle="upper-trapezius", depth_mm="30", needle_length_mm="30", ack=("chest-wall-depth",))
+        self.insert(
+            muscle="quadratus-lumborum", depth_mm="40", needle_length_mm="60", ack=("lung-depth-not-published",)
+        )
         services.record_pain_drawing(
             self.alice, self.visit.pk, self.version, [{"region": "neck.posterolateral", "side": "left", "intensity": 7}]
         )
@@ -388,12 +421,14 @@ class FollowUpTests(PageTestCase):
         first = self.send(path, {"lot": "LOT-B2"}, version=self.fresh(self.follow_up).version)
         assert first.status_code == 422
         html = first.content.decode()
-        assert "1 entry confirmed" in html and f'name="ack-{self.trapezius().pk}" value="chest-wall-depth"' in html
+        assert (
+            "1 entry confirmed" in html and f'name="ack-{self.trapezius().pk}" value="lung-depth-not-published"' in html
+        )
         assert self.infraspinatus().checked_at is not None and self.infraspinatus().needle_lots == ["LOT-B2"]
         assert self.trapezius().checked_at is None
         second = self.send(
             path,
-            {"lot": "LOT-B2", f"ack-{self.trapezius().pk}": "chest-wall-depth"},
+            {"lot": "LOT-B2", f"ack-{self.trapezius().pk}": "lung-depth-not-published"},
             version=self.fresh(self.follow_up).version,
         )
         assert second.status_code == 200 and self.trapezius().checked_at is not None
@@ -404,7 +439,8 @@ class FollowUpTests(PageTestCase):
         assert b"the note can be signed" in sign.content
 
     def trapezius(self) -> NeedleInsertion:
-        return NeedleInsertion.objects.get(visit=self.follow_up, muscle_id="upper-trapezius")
+        """The entry with a warning to acknowledge (quadratus lumborum, near the lung)."""
+        return NeedleInsertion.objects.get(visit=self.follow_up, muscle_id="quadratus-lumborum")
 
     def infraspinatus(self) -> NeedleInsertion:
         return NeedleInsertion.objects.get(visit=self.follow_up, muscle_id="infraspinatus")
@@ -435,6 +471,7 @@ class SigningTests(PageTestCase):
         html = self.page()
         assert "Signed by <strong>Alice Chen</strong>" in html and 'data-testid="summary-line"' in html
         assert "Needled: infraspinatus L" in html and "CPT 20560" in html
+        assert "How the CPT code is chosen" in html and "CPT 20560: 1 muscle (infraspinatus)." in html
         assert 'id="drawing-form"' not in html and "Add addendum" in html and "Superbill PDF" in html
 
 

@@ -43,18 +43,19 @@ EPISODE = {
     "co_treatments": ["exercise", "stretching"],
 }
 
-# A plain entry far from the chest wall: no warnings, no blocks.
+# A plain entry over the scapula, shorter than the depth to the lung: no warnings, no blocks.
 ENTRY = {
     "muscle": "infraspinatus",
     "side": "left",
     "technique": "deep",
     "needle_diameter_mm": "0.30",
-    "needle_length_mm": "40",
-    "depth_mm": "25",
+    "needle_length_mm": "15",
+    "depth_mm": "12",
     "approach": "perpendicular to the scapula",
     "manipulation": "pistoning",
     "ltr_count": 3,
     "retention_seconds": 60,
+    "needles_used": 1,
     "needle_lots": ["LOT-A1"],
     "ultrasound_guided": False,
 }

@@ -276,10 +276,10 @@ class CopyForwardTests(VisitTestCase):
             self.alice, self.visit.pk, 1, [{"region": "neck.posterolateral", "side": "left", "intensity": 7}]
         )
         services.add_finding(self.alice, self.visit.pk, 2, FINDING)
-        self.insert()
+        self.insert(needles_used=2)
         services.record_pain_ratings(self.alice, self.visit.pk, self.version, before=7, after=4)
         services.add_adverse_event(self.alice, self.visit.pk, self.version, {"kind": "bruising", "severity": "mild"})
-        self.sign()
+        self.sign(opened=2, removed=2)
 
         follow_up = services.copy_forward(self.bob, self.episode.pk)
         assert (follow_up.status, follow_up.version, follow_up.clinician, follow_up.copied_from) == (
@@ -295,7 +295,8 @@ class CopyForwardTests(VisitTestCase):
             ("upper-trapezius", "active", True)
         ]
         entry = follow_up.insertions.get()
-        assert (entry.muscle_id, entry.depth_mm, entry.manipulation) == ("infraspinatus", 25, "pistoning")
+        assert (entry.muscle_id, entry.depth_mm, entry.manipulation) == ("infraspinatus", 12, "pistoning")
+        assert entry.needles_used == 2  # the count is copied (to confirm or change); the lots are not
         assert (entry.needle_lots, entry.ltr_count, entry.acknowledgements, entry.checked_at) == ([], None, [], None)
         assert (follow_up.pain_before, follow_up.pain_after) == (None, None)
         assert not follow_up.adverse_events.exists() and self.visit.insertions.get().needle_lots == ["LOT-A1"]

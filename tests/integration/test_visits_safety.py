@@ -13,11 +13,13 @@ from tests.integration.test_visits_helpers import ENTRY, VisitTestCase, give_con
 from needlepoint.accounts.models import DryNeedlingCertification, PractitionerProfile
 from needlepoint.consent.models import ConsentRecord
 from needlepoint.errors import Conflict, InvalidInput
+from needlepoint.patients.models import Patient
 from needlepoint.screening import services as screening
 from needlepoint.screening.models import Screening
 from needlepoint.visits import services
-from needlepoint.visits.models import NeedleInsertion
+from needlepoint.visits.models import MAX_NEEDLES_PER_ENTRY, NeedleInsertion
 from needlepoint.visits.services import UnacknowledgedWarnings
+from needlepoint.visits.services.insertions import MAX_NEEDLES
 
 
 class GoodEntryTests(VisitTestCase):
@@ -35,7 +37,10 @@ class GoodEntryTests(VisitTestCase):
 
     def test_check_insertion_previews_without_saving(self) -> None:
         found = services.check_insertion(self.alice, self.visit.pk, {**ENTRY, "needle_lots": []})
-        assert [f.code for f in found] == ["needle-lot-missing"] and found[0].field == "needle_lots"
+        assert [(f.code, f.level) for f in found if f.level != "note"] == [("needle-lot-missing", "warning")]
+        assert [f.field for f in found if f.code == "needle-lot-missing"] == ["needle_lots"]
+        # the depth to the lung is shown beside the entry (infraspinatus lies near the lung)
+        assert [f.field for f in found if f.code == "pleura-estimate"] == ["depth_mm"]
         assert not NeedleInsertion.objects.exists() and self.version == 1
 
 
@@ -183,7 +188,7 @@ class ScreeningBlockTests(VisitTestCase):
 
     def test_an_overridden_relative_finding_no_longer_blocks(self) -> None:
         stored = screen(self.alice, self.pat_record, lung_disease=["copd"])
-        entry = {"muscle": "upper-trapezius", "needle_length_mm": "25", "depth_mm": "12"}
+        entry = {"muscle": "upper-trapezius", "needle_length_mm": "15", "depth_mm": "12"}
         with pytest.raises(InvalidInput) as caught:
             self.insert(**entry)
         assert caught.value.errors["muscle"][0].startswith("screening-blocked-target:")
@@ -211,29 +216,56 @@ class DepthTests(VisitTestCase):
             self.insert(needle_length_mm="25", depth_mm="30")
         assert caught.value.errors["depth_mm"][0].startswith("depth-beyond-needle:")
 
-    def test_chest_wall_depth_against_the_pleura_estimate_warns(self) -> None:
-        # Pat weighs 58.5 kg: Kim 2002 estimates 36.3 mm to the pleura.
-        deep = {"muscle": "upper-trapezius", "needle_length_mm": "40", "depth_mm": "30"}
-        with pytest.raises(UnacknowledgedWarnings) as caught:
-            self.insert(**deep)
-        assert {w.code for w in caught.value.warnings} == {"chest-wall-depth", "chest-wall-needle-length"}
-        with pytest.raises(UnacknowledgedWarnings):
-            self.insert(ack=("chest-wall-depth",), **deep)  # every warning needs its acknowledgement
-        result = self.insert(ack=("chest-wall-depth", "chest-wall-needle-length"), **deep)
-        stored = NeedleInsertion.objects.get(pk=result.insertion.pk).acknowledgements
-        assert {a["code"] for a in stored} == {"chest-wall-depth", "chest-wall-needle-length"}
-        assert all(a["source"] == "kim-2002" for a in stored)
+    def test_depth_or_needle_reaching_the_lower_bound_to_the_lung_is_refused(self) -> None:
+        # Pat: 58.5 kg, 166 cm. Kim 2002: 58.5 kg -> 36.3 mm predicted, less 2 x 7 mm = 22.3 mm
+        # (her BMI, 21.2, gives a larger bound: the smaller one is used).
+        with pytest.raises(InvalidInput) as caught:
+            self.insert(muscle="upper-trapezius", needle_length_mm="40", depth_mm="30")
+        assert caught.value.errors["depth_mm"][0].startswith("chest-wall-depth:")
+        assert caught.value.errors["needle_length_mm"][0].startswith("chest-wall-needle-length:")
+        # an acknowledgement does not lift a block
+        with pytest.raises(InvalidInput):
+            self.insert(
+                muscle="upper-trapezius", needle_length_mm="30", depth_mm="15", ack=("chest-wall-needle-length",)
+            )
+        assert not NeedleInsertion.objects.exists()
 
-    def test_a_shallow_chest_wall_entry_does_not_warn(self) -> None:
-        assert self.insert(muscle="upper-trapezius", needle_length_mm="30", depth_mm="15").warnings == []
+    def test_a_short_needle_within_the_bound_is_logged_with_the_estimate_shown(self) -> None:
+        found = services.check_insertion(
+            self.alice,
+            self.visit.pk,
+            {**ENTRY, "muscle": "upper-trapezius", "needle_length_mm": "15", "depth_mm": "12"},
+        )
+        assert {f.code: f.level for f in found} == {"pleura-estimate": "note"}
+        assert "lower bound" in found[0].message
+        assert self.insert(muscle="upper-trapezius", needle_length_mm="15", depth_mm="12").warnings == []
+
+    def test_without_weight_deep_needling_near_the_lung_is_refused(self) -> None:
+        Patient.objects.filter(pk=self.pat_record.pk).update(weight_kg=None, height_cm=None)
+        with pytest.raises(InvalidInput) as caught:
+            self.insert(muscle="upper-trapezius", needle_length_mm="15", depth_mm="12")
+        assert caught.value.errors["depth_mm"][0].startswith("chest-wall-no-estimate:")
+        self.insert(muscle="gluteus-medius", needle_length_mm="50", depth_mm="35")  # away from the lung
 
 
 class SingleUseTests(VisitTestCase):
-    def test_the_same_lot_twice_in_one_entry_is_refused(self) -> None:
+    """Single use is about needles, not lots: a lot names a box, and two needles may share it."""
+
+    def test_two_needles_from_one_box_are_logged_with_the_lot_once(self) -> None:
+        result = self.insert(needles_used=2, needle_lots=["LOT-A1", " LOT-A1 "])
+        assert result.warnings == []
+        entry = NeedleInsertion.objects.get(pk=result.insertion.pk)
+        assert (entry.needles_used, entry.needle_lots) == (2, ["LOT-A1"])
+
+    def test_needles_from_two_boxes_keep_both_lots_in_order(self) -> None:
+        entry = self.insert(needles_used=3, needle_lots=["LOT-B2", "LOT-A1", "LOT-B2"]).insertion
+        assert NeedleInsertion.objects.get(pk=entry.pk).needle_lots == ["LOT-B2", "LOT-A1"]
+
+    def test_more_boxes_than_needles_is_refused(self) -> None:
         with pytest.raises(InvalidInput) as caught:
-            self.insert(needle_lots=["LOT-A1", "LOT-A1"])
-        assert caught.value.errors["needle_lots"][0].startswith("needle-reuse:")
-        assert self.insert(needle_lots=["LOT-A1", "LOT-A2"]).warnings == []
+            self.insert(needles_used=1, needle_lots=["LOT-A1", "LOT-A2"])
+        assert caught.value.errors["needle_lots"][0].startswith("2 different lots for 1 needle:")
+        assert not NeedleInsertion.objects.exists()
 
     def test_a_missing_lot_number_needs_an_acknowledgement(self) -> None:
         with pytest.raises(UnacknowledgedWarnings):
@@ -244,6 +276,29 @@ class SingleUseTests(VisitTestCase):
 
 
 class InputTests(VisitTestCase):
+    def test_the_number_of_needles_is_required_and_from_1_to_50(self) -> None:
+        entry = {k: v for k, v in ENTRY.items() if k != "needles_used"}
+        with pytest.raises(InvalidInput) as caught:
+            services.add_insertion(self.alice, self.visit.pk, 1, entry)
+        assert caught.value.errors == {"needles_used": ["This field is required."]}
+        for bad in (None, "", 0, 51, -1, True, 2.5, "two"):
+            with pytest.raises(InvalidInput) as caught:
+                services.check_insertion(self.alice, self.visit.pk, {**ENTRY, "needles_used": bad})
+            assert set(caught.value.errors) == {"needles_used"}, bad
+        assert "a whole number from 1 to 50" in caught.value.errors["needles_used"][0]
+        assert MAX_NEEDLES == MAX_NEEDLES_PER_ENTRY == 50
+        result = self.insert(needles_used="50")
+        assert NeedleInsertion.objects.get(pk=result.insertion.pk).needles_used == 50
+        assert not NeedleInsertion.objects.filter(needles_used__isnull=True).exists()
+
+    def test_the_count_can_be_changed_on_its_own(self) -> None:
+        entry = self.insert().insertion
+        services.update_insertion(self.alice, self.visit.pk, 2, entry.pk, {"needles_used": 4})
+        assert NeedleInsertion.objects.get(pk=entry.pk).needles_used == 4
+        with pytest.raises(InvalidInput) as caught:
+            services.update_insertion(self.alice, self.visit.pk, 3, entry.pk, {"needles_used": 0})
+        assert set(caught.value.errors) == {"needles_used"}
+
     def test_bad_fields_are_named_and_nothing_is_saved(self) -> None:
         with pytest.raises(InvalidInput) as caught:
             self.insert(muscle="wingus", side="middle", brand="Seirin")
@@ -270,30 +325,33 @@ class InputTests(VisitTestCase):
 
 class UpdateInsertionTests(VisitTestCase):
     def test_changing_an_entry_runs_the_checks_again_and_keeps_acknowledgements(self) -> None:
+        # Quadratus lumborum lies near the lung with no published depth: a warning to acknowledge.
         entry = self.insert(
-            muscle="upper-trapezius", needle_length_mm="40", depth_mm="15", ack=("chest-wall-needle-length",)
+            muscle="quadratus-lumborum", needle_length_mm="60", depth_mm="40", ack=("lung-depth-not-published",)
         )
         with pytest.raises(InvalidInput):
-            services.update_insertion(self.alice, self.visit.pk, self.version, entry.insertion.pk, {"depth_mm": "45"})
+            services.update_insertion(self.alice, self.visit.pk, self.version, entry.insertion.pk, {"depth_mm": "65"})
         with pytest.raises(UnacknowledgedWarnings) as caught:
-            services.update_insertion(self.alice, self.visit.pk, self.version, entry.insertion.pk, {"depth_mm": "32"})
-        assert [w.code for w in caught.value.warnings] == ["chest-wall-depth"]
+            services.update_insertion(
+                self.alice,
+                self.visit.pk,
+                self.version,
+                entry.insertion.pk,
+                {"technique": "superficial", "depth_mm": "8"},
+            )
+        assert [w.code for w in caught.value.warnings] == ["technique-not-suited"]
         result = services.update_insertion(
             self.alice,
             self.visit.pk,
             self.version,
             entry.insertion.pk,
-            {"depth_mm": "32"},
-            acknowledged_warnings=["chest-wall-depth"],
+            {"technique": "superficial", "depth_mm": "8"},
+            acknowledged_warnings=["technique-not-suited"],
         )
         assert {a["code"] for a in NeedleInsertion.objects.get(pk=result.insertion.pk).acknowledgements} == {
-            "chest-wall-needle-length",
-            "chest-wall-depth",
+            "lung-depth-not-published",
+            "technique-not-suited",
         }
-        # Deeper still: the same code with a new message (a larger share of the estimate) asks again.
-        with pytest.raises(UnacknowledgedWarnings) as caught:
-            services.update_insertion(self.alice, self.visit.pk, self.version, entry.insertion.pk, {"depth_mm": "35"})
-        assert [w.code for w in caught.value.warnings] == ["chest-wall-depth"]
 
     def test_removing_an_entry(self) -> None:
         entry = self.insert()

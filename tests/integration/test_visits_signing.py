@@ -7,12 +7,13 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from tests.integration.test_reports_helpers import NEEDLE
 from tests.integration.test_visits_helpers import VisitTestCase
 
 from needlepoint.accounts.models import User
 from needlepoint.audit.models import AuditEvent
 from needlepoint.errors import Conflict, Forbidden, InvalidInput, NotFound
-from needlepoint.visits import services, triggers
+from needlepoint.visits import documents, services, triggers
 from needlepoint.visits.models import (
     Addendum,
     AdverseEvent,
@@ -35,7 +36,7 @@ ROW_TABLES = {
 
 class NeedleCountTests(VisitTestCase):
     def test_a_mismatch_blocks_signing_and_says_so(self) -> None:
-        self.insert(needle_lots=["LOT-A1", "LOT-A2"])
+        self.insert(needles_used=2, needle_lots=["LOT-A1", "LOT-A2"])
         with pytest.raises(Conflict) as caught:
             self.sign(opened=3, removed=2)
         assert "1 needle opened but not accounted for" in str(caught.value)
@@ -43,10 +44,34 @@ class NeedleCountTests(VisitTestCase):
         assert (visit.status, visit.needles_opened, visit.signed_at) == ("draft", None, None)
         with pytest.raises(Conflict, match="more needles removed than opened"):
             self.sign(opened=2, removed=4)
-        with pytest.raises(Conflict, match="lists 2 needles by lot number but 1 were opened"):
+        with pytest.raises(Conflict, match="lists 2 needles used but 1 were opened"):
             self.sign(opened=1, removed=1)
         signed = self.sign(opened=2, removed=2)
         assert (signed.status, signed.needles_opened, signed.needles_removed) == ("signed", 2, 2)
+
+    def test_the_count_is_of_needles_used_not_of_lots(self) -> None:
+        # Five needles from one box in one muscle, two from another box in the next: seven needles.
+        self.insert(needles_used=5, needle_lots=["LOT-A1", "LOT-A1"])
+        self.insert(muscle="teres-minor", needles_used=2, needle_lots=["LOT-A1", "LOT-B2"])
+        summary = services.visit_summary(self.fresh())
+        assert summary.needles_logged == 7
+        assert [(row.needles_used, row.needle_lots) for row in summary.insertions] == [
+            (5, ["LOT-A1"]),
+            (2, ["LOT-A1", "LOT-B2"]),
+        ]
+        with pytest.raises(Conflict, match="lists 7 needles used but 3 were opened"):
+            self.sign(opened=3, removed=3)  # one per lot is not enough
+        visit = services.record_needle_counts(self.alice, self.visit.pk, self.version, 6, 6)
+        assert services.visit_summary(visit).needle_count_problem == (
+            "the needle log lists 7 needles used but 6 were opened."
+        )
+        signed = self.sign(opened=7, removed=7)
+        assert signed.is_signed
+        pdf = documents.note_document(signed, services.visit_summary(signed), with_chart=False)
+        assert [row.needles_used for row in pdf.needling] == [5, 2]
+        assert [row.needle_lot for row in pdf.needling] == ["LOT-A1", "LOT-A1, LOT-B2"]
+        assert pdf.needle_count is not None
+        assert (pdf.needle_count.opened, pdf.needle_count.removed, pdf.needle_count.logged) == (7, 7, 7)
 
     def test_counts_kept_on_the_draft_show_the_problem_before_signing(self) -> None:
         visit = services.record_needle_counts(self.alice, self.visit.pk, 1, 4, 3)
@@ -95,6 +120,59 @@ class SignTests(VisitTestCase):
 
     def test_no_needling_no_cpt_code(self) -> None:
         assert self.sign(opened=0, removed=0).cpt_codes == []
+
+
+class BillingCountTests(VisitTestCase):
+    """The note counts anatomical muscles (clinical/billing.py) and says how; rows are written
+    directly so that only the count is under test, not the safety checks of each entry."""
+
+    def log(self, *entries: tuple[str, str]) -> None:
+        for muscle, side in entries:
+            NeedleInsertion.objects.create(
+                visit=self.visit,
+                muscle_id=muscle,
+                side=side,
+                recorded_by=self.alice,
+                checked_at=timezone.now(),
+                **NEEDLE,
+            )
+
+    def test_the_parts_of_the_trapezius_and_both_sides_count_as_one_muscle(self) -> None:
+        self.log(
+            ("upper-trapezius", "left"),
+            ("middle-trapezius", "left"),
+            ("lower-trapezius", "left"),
+            ("upper-trapezius", "right"),
+        )
+        summary = services.visit_summary(self.fresh())
+        assert (summary.cpt_codes, summary.muscles_needled) == (["20560"], 1)
+        assert summary.billing_basis == (
+            "CPT 20560: 1 muscle (trapezius: upper trapezius, middle trapezius and lower trapezius counted once, "
+            "left and right counted once)."
+        )
+        assert [r.id for r in summary.billing_rules] == ["muscles", "parts", "sides"]
+        sides = summary.billing_rules[-1]
+        assert not sides.confirmed and sides.sources == ["American Physical Therapy Association 2020", "AAPC"]
+        # Levator scapulae and the scalenes (one entry, counted once) make three muscles: 20561.
+        self.log(("levator-scapulae", "left"), ("scalenes", "right"))
+        summary = services.visit_summary(self.fresh())
+        assert (summary.cpt_codes, summary.muscles_needled) == (["20561"], 3)
+        assert "scalenes: one entry for anterior scalene, middle scalene and posterior scalene" in summary.billing_basis
+
+    def test_a_note_signed_under_the_old_count_keeps_its_code_and_says_so(self) -> None:
+        self.log(("upper-trapezius", "left"), ("middle-trapezius", "left"), ("lower-trapezius", "left"))
+        visit = self.fresh()
+        visit.cpt_codes = ["20561"]  # as the entries were counted before issue 11
+        visit.needles_opened = visit.needles_removed = 3
+        visit.status = Visit.Status.SIGNED
+        visit.signed_at, visit.signed_by, visit.signed_by_name = timezone.now(), self.alice, "Alice Chen"
+        visit.save()
+        summary = services.visit_summary(self.fresh())
+        assert (summary.cpt_codes, summary.muscles_needled) == (["20561"], 1)
+        assert summary.billing_basis.startswith(
+            "Billed at signing as CPT 20561 (codes are frozen at signing). "
+            "Counted by today's rules: CPT 20560: 1 muscle"
+        )
 
 
 class SignedNoteIsImmutableTests(VisitTestCase):

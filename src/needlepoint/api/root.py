@@ -17,7 +17,7 @@ from needlepoint.patients.api import router as patients_router
 from needlepoint.scheduling.api import router as scheduling_router
 from needlepoint.screening.api import patient_router as screening_patient_router
 from needlepoint.screening.api import router as screening_router
-from needlepoint.visits.api import episodes_router
+from needlepoint.visits.api import episodes_router, safety_router
 from needlepoint.visits.api import router as visits_router
 
 
@@ -48,6 +48,7 @@ api.add_router("/v1/screenings", screening_router)
 api.add_router("/v1/patients", screening_patient_router)
 api.add_router("/v1/episodes", episodes_router)
 api.add_router("/v1/visits", visits_router)
+api.add_router("/v1/safety-checks", safety_router)
 api.add_router("/v1/episodes", outcomes_episodes_router)
 api.add_router("/v1/measurements", measurements_router)
 api.add_router("/v1/appointments", scheduling_router)

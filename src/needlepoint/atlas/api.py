@@ -31,7 +31,11 @@ class MuscleSummary(Schema):
     aliases: list[str]
     group: str
     regions: list[str]
-    over_chest_wall: bool
+    near_lung: bool
+    pleura_zone: str | None
+    over_chest_wall: bool = Field(
+        description="Same as near_lung (the name before 2026-12; kept for existing clients)."
+    )
 
 
 class MuscleFilters(Schema):
@@ -89,7 +93,10 @@ def regions(request: HttpRequest) -> list[Any]:
 
 @router.get("/muscles", response={200: list[MuscleSummary], **ERRORS}, summary="Search the atlas's muscles")
 def muscles(request: HttpRequest, filters: Query[MuscleFilters]) -> list[Any]:
-    return [m.model_dump() for m in services.search_muscles(filters.search, filters.group or "")]
+    return [
+        {**m.model_dump(), "over_chest_wall": m.near_lung}
+        for m in services.search_muscles(filters.search, filters.group or "")
+    ]
 
 
 @router.get(

@@ -11,12 +11,21 @@ Every fact cites a bibliography id; the handout's ``sources`` lists them all:
 - pneumothorax after needling over the chest wall, shoulder top or upper back, with symptoms that
   can start hours later: lin-2019, grusche-2018, white-2004;
 - infection, nerve irritation: the sources of those records in ``adverse_effects.yaml``;
+- after needling of the neck, a sudden severe headache or new neurological symptoms (weakness,
+  numbness, trouble speaking or seeing, dizziness) need emergency care: bleeding inside the skull
+  or a cerebellar stroke after needles at the back of the neck (choo-2000, heo-2011, both
+  acupuncture), a cervical epidural haematoma after dry needling (lee-2011-epidural,
+  berrigan-2018), and the spinal cord within reach of a 50 mm needle (kearns-2022);
+- a faint that does not recover within a minute or two is an emergency (nhs-wales-fainting); a
+  short faint is the vasovagal reaction of ``adverse_effects.yaml`` (brady-2014, boyce-2020);
 - electrical stimulation may leave slightly less soreness: leon-hernandez-2016 (unconfirmed, so
   the handout says little); implanted electrical devices: acupuntura-electroacupuncture.
 
 The chest-wall warning is shown when the clinician says the chest wall was needled *or* when a
-needled muscle lies over the chest wall (``over_chest_wall`` in ``muscles.yaml``) or a needled region
-is on the thorax or the top of the shoulder: a missing tick must not hide the one emergency.
+needled muscle lies near the lung (``near_lung`` in ``muscles.yaml``: over the chest wall, beside
+the scapula, above the lung apex or below the medial 12th rib) or a needled region is on the
+thorax or the top of the shoulder: a missing tick must not hide the one emergency. The neck
+warning likewise follows from the regions or the muscles needled.
 """
 
 from __future__ import annotations
@@ -37,6 +46,13 @@ CHEST_WALL_REGIONS = frozenset({"shoulder.top"})
 # sudden weakness or loss of bladder or bowel control (kearns-2022, hannah-2023).
 SPINE_GROUPS = frozenset({"neck", "thorax", "lumbopelvic"})
 PNEUMOTHORAX_SOURCES = ("lin-2019", "grusche-2018", "white-2004")
+# Needling of the neck: any region in the neck group, the back of the head (suboccipital area), or
+# a muscle of the neck group or lying in a neck region.
+NECK_GROUPS = frozenset({"neck"})
+NECK_REGIONS = frozenset({"head.occiput"})
+NECK_SOURCES = ("choo-2000", "heo-2011", "lee-2011-epidural", "berrigan-2018", "kearns-2022")
+# A faint normally ends within about 20 seconds; one that lasts beyond a minute is an emergency.
+FAINT_SOURCES = ("nhs-wales-fainting", "brady-2014", "boyce-2020")
 ESTIM_SOURCES = ("leon-hernandez-2016", "acupuntura-electroacupuncture")
 # Adverse-event types the visit record may use that are not ids in adverse_effects.yaml.
 EVENT_ALIASES = {
@@ -166,11 +182,29 @@ def touches_chest_wall(regions: Iterable[tuple[str, str | None]], muscle_ids: It
     """True when a needled muscle lies over the chest wall or a needled region is over the lung."""
     for ident in muscle_ids:
         muscle = kb.muscles.get(ident)
-        if muscle is not None and muscle.over_chest_wall:
+        if muscle is not None and muscle.near_lung:
             return True
     for code, _side in regions:
         region = kb.regions.get(code)
         if region is not None and (region.group in CHEST_WALL_GROUPS or code in CHEST_WALL_REGIONS):
+            return True
+    return False
+
+
+def touches_neck(regions: Iterable[tuple[str, str | None]], muscle_ids: Iterable[str], kb: Knowledge) -> bool:
+    """True when a needled region is on the neck or the back of the head, or a needled muscle is a
+    neck muscle or lies in a neck region."""
+    for code, _side in regions:
+        region = kb.regions.get(code)
+        if region is not None and (region.group in NECK_GROUPS or code in NECK_REGIONS):
+            return True
+    for ident in muscle_ids:
+        muscle = kb.muscles.get(ident)
+        if muscle is None:
+            continue
+        if muscle.group in NECK_GROUPS or any(
+            c in NECK_REGIONS or (c in kb.regions and kb.regions[c].group in NECK_GROUPS) for c in muscle.regions
+        ):
             return True
     return False
 
@@ -301,7 +335,7 @@ def _emergency_section(inp: AftercareInput, kb: Knowledge, chest_wall: bool) -> 
     if chest_wall:
         paragraphs.append(
             "You were needled near your chest wall. Very rarely this lets air leak around a lung (a collapsed "
-            "lung, or pneumothorax). It can show hours after the session or the next day, not only straight away."
+            "lung, or pneumothorax), and the signs can start hours later."
         )
         bullets.append(
             "Shortness of breath, chest pain, a dry cough, or pain when you breathe in, even hours later or "
@@ -314,12 +348,24 @@ def _emergency_section(inp: AftercareInput, kb: Knowledge, chest_wall: bool) -> 
         "bleeding: get medical care straight away."
     )
     sources.extend(kb.adverse_effects["bleeding"].sources)
-    if _near_spine(inp.regions_needled, inp.muscles_needled, kb):
+    if touches_neck(inp.regions_needled, inp.muscles_needled, kb):
+        # One bullet for the neck: the spinal signs below plus a bleed in the skull or a stroke.
         bullets.append(
-            "Sudden weakness, difficulty walking, or loss of bladder or bowel control after needling of the "
-            f"neck or back: {call}."
+            "After neck needling: a sudden severe headache, weakness, numbness, trouble speaking or seeing, "
+            f"dizziness, or loss of bladder or bowel control: {call}."
         )
         sources.extend(kb.adverse_effects["nerve-irritation-or-injury"].sources)
+        sources.extend(NECK_SOURCES)
+    elif _near_spine(inp.regions_needled, inp.muscles_needled, kb):
+        bullets.append(
+            "Sudden weakness, difficulty walking, or loss of bladder or bowel control after needling of the "
+            f"back: {call}."
+        )
+        sources.extend(kb.adverse_effects["nerve-irritation-or-injury"].sources)
+    bullets.append(
+        f"A faint lasting more than a minute or two, or chest pain or trouble speaking or moving after a faint: {call}."
+    )
+    sources.extend(FAINT_SOURCES)
     return Section(
         "Get urgent help straight away",
         tuple(paragraphs),

@@ -1,8 +1,13 @@
-"""Checks for one needle-log entry against the screening, single use, and the needle count."""
+"""Checks for one needle-log entry against the screening, single use, and the needle count.
+
+Single use is about needles, not lots: an entry records how many needles were used
+(``needles_used``) and the distinct lot numbers of the boxes they came from (``needle_lots``).
+Source for sterile single-use needles: ``nzasa-codes``.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from needlepoint.clinical.safety import SafetyFinding
@@ -56,39 +61,47 @@ def check_screening_blocks(
     return found
 
 
+def distinct_lots(lots: Iterable[str]) -> list[str]:
+    """The distinct lot numbers, trimmed, blanks dropped, in the order first given.
+
+    A lot number names a box (a manufacturing batch) of needles, not one needle: several needles
+    from one box share it, so a lot listed twice is the same box and says nothing about reuse.
+    """
+    return list(dict.fromkeys(lot.strip() for lot in lots if lot.strip()))
+
+
 def check_single_use(lots_in_entry: list[str]) -> list[SafetyFinding]:
-    """Sterile single-use needles: each needle is recorded once, by its lot; none is used twice."""
-    lots = [lot.strip() for lot in lots_in_entry]
-    found: list[SafetyFinding] = []
-    if not lots or any(not lot for lot in lots):
-        found.append(
-            SafetyFinding(
-                "needle-lot-missing",
-                "warning",
-                "Record the lot number of each needle (sterile single-use needles).",
-                STERILE_SOURCE,
-            )
+    """Sterile single-use needles, traceable to their box: a warning when the entry records no lot.
+
+    Single use is about needles, not lots: two needles from one box share a lot number, so a
+    repeated lot is never a "reuse" finding. That each needle is used once is recorded as the count
+    of needles per entry (``needles_used``), and accounted for at signing: every needle opened is
+    removed and disposed of, and the log lists no more needles than were opened
+    (:func:`needle_count_problem`).
+    """
+    if distinct_lots(lots_in_entry):
+        return []
+    return [
+        SafetyFinding(
+            "needle-lot-missing",
+            "warning",
+            "Record the lot number of the box the needles came from (sterile single-use needles, "
+            "traceable to their lot).",
+            STERILE_SOURCE,
         )
-    repeated = sorted(lot for lot, n in Counter(lot for lot in lots if lot).items() if n > 1)
-    if repeated:
-        found.append(
-            SafetyFinding(
-                "needle-reuse",
-                "block",
-                f"Needle lot {', '.join(repeated)} is recorded twice in this entry: needles are single-use.",
-                STERILE_SOURCE,
-            )
-        )
-    return found
+    ]
 
 
-def needle_count_problem(opened: int, removed: int, logged_by_lot: int = 0) -> str | None:
-    """Every needle opened must be removed and disposed of before the note is signed, and the
-    needle log cannot list (by lot) more needles than were opened."""
-    if opened < 0 or removed < 0:
+def needle_count_problem(opened: int, removed: int, logged: int = 0) -> str | None:
+    """Sterile single-use needles, each disposed of after use (``nzasa-codes``): every needle opened
+    must be removed and disposed of before the note is signed, and the needle log cannot list more
+    needles (the sum of its entries' ``needles_used``) than were opened. Lots are not needles and
+    are not counted here."""
+    if opened < 0 or removed < 0 or logged < 0:
         return "Needle counts cannot be negative."
-    if logged_by_lot > opened:
-        return f"the needle log lists {logged_by_lot} needles by lot number but {opened} were opened."
+    if logged > opened:
+        noun = "needle" if logged == 1 else "needles"
+        return f"the needle log lists {logged} {noun} used but {opened} were opened."
     if opened != removed:
         missing = opened - removed
         if missing > 0:

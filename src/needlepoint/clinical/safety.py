@@ -1,7 +1,8 @@
 """The common shape of a safety check's result.
 
 ``block``: the entry cannot be recorded. ``warning``: it may be recorded only with an explicit
-acknowledgement, which is kept with the note.
+acknowledgement, which is kept with the note. ``note``: shown beside the entry (for example how the
+depth to the lung was estimated); it does not hold anything back.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Level = Literal["warning", "block"]
+Level = Literal["note", "warning", "block"]
 
 
 @dataclass(frozen=True)

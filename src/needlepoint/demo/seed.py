@@ -335,8 +335,8 @@ NOTES = [
         "M54.2",
         [("neck.posterolateral", "left", 7), ("head.temple", "left", 5), ("head.mastoid", "left", 4)],
         [
-            ("upper-trapezius", "left", "deep", "0.30", "30", "12"),
-            ("levator-scapulae", "left", "deep", "0.30", "40", "22"),
+            ("upper-trapezius", "left", "deep", "0.25", "15", "10"),
+            ("levator-scapulae", "left", "deep", "0.25", "15", "12"),
         ],
     ),
     (
@@ -379,6 +379,10 @@ def _course(
     }
 
 
+#: Needles each demo needle-log entry uses (two trigger points in the muscle, say).
+NEEDLES_PER_ENTRY = 2
+
+
 def _write_visit(
     clinician: User,
     episode_id: object,
@@ -391,7 +395,10 @@ def _write_visit(
     lot_prefix: str,
 ) -> None:
     """One signed visit through the services: pain drawing and ratings, a finding and a needle
-    entry per muscle (warnings acknowledged as a clinician would), needles counted in and out."""
+    entry per muscle (warnings acknowledged as a clinician would), needles counted in and out.
+
+    Each entry uses NEEDLES_PER_ENTRY needles, all from the one box (lot) opened for the visit: a
+    lot names a box, not a needle."""
     from needlepoint.visits import services as visits
 
     visit = visits.start_visit(clinician, episode_id, visit_date=day)
@@ -399,7 +406,8 @@ def _write_visit(
         clinician, visit.pk, visit.version, [{"region": r, "side": s, "intensity": i} for r, s, i in drawing]
     )
     visit = visits.record_pain_ratings(clinician, visit.pk, visit.version, before=before)
-    for lot, (muscle, side, technique, diameter, length, depth) in enumerate(entries, start=1):
+    lot = f"{lot_prefix}01"
+    for muscle, side, technique, diameter, length, depth in entries:
         finding = visits.add_finding(
             clinician,
             visit.pk,
@@ -426,14 +434,16 @@ def _write_visit(
             "manipulation": "pistoning",
             "ltr_count": 2,
             "retention_seconds": 60,
-            "needle_lots": [f"{lot_prefix}{lot:02d}"],
+            "needles_used": NEEDLES_PER_ENTRY,
+            "needle_lots": [lot],
             "ultrasound_guided": False,
         }
         warnings = [w.code for w in visits.check_insertion(clinician, visit.pk, data) if w.level == "warning"]
         result = visits.add_insertion(clinician, visit.pk, visit.version, data, acknowledged_warnings=warnings)
         visit = result.insertion.visit
     visit = visits.record_pain_ratings(clinician, visit.pk, visit.version, after=after)
-    visits.sign_visit(clinician, visit.pk, visit.version, len(entries), len(entries))
+    needles = NEEDLES_PER_ENTRY * len(entries)
+    visits.sign_visit(clinician, visit.pk, visit.version, needles, needles)
 
 
 def _seed_notes(clinic: Clinic, progress: Progress) -> None:
@@ -467,8 +477,8 @@ def _seed_notes(clinic: Clinic, progress: Progress) -> None:
 #: The portal patient's course so far: three weekly visits, the pain easing from visit to visit.
 PORTAL_COURSE_DRAWING = [("neck.posterolateral", "right", 7), ("shoulder.top", "right", 5)]
 PORTAL_COURSE_ENTRIES = [
-    ("upper-trapezius", "right", "deep", "0.30", "30", "12"),
-    ("levator-scapulae", "right", "deep", "0.30", "40", "22"),
+    ("upper-trapezius", "right", "deep", "0.25", "15", "10"),
+    ("levator-scapulae", "right", "deep", "0.25", "15", "12"),
 ]
 #: (days ago, pain before, pain after)
 PORTAL_COURSE_VISITS = [(21, 7, 4), (14, 5, 3), (7, 4, 2)]

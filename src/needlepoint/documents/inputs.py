@@ -100,8 +100,9 @@ class NeedleInsertion:
     local_twitch_responses: int | None = None
     retention_minutes: float | None = None
     electrical_stimulation: ElectricalStimulation | None = None
-    needle_lot: str = ""
+    needle_lot: str = ""  # the lots (boxes) the needles came from, comma-separated
     ultrasound_guided: bool = False
+    needles_used: int | None = None  # how many needles went into this muscle and side
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class AdverseEventRow:
 class NeedleCount:
     opened: int
     removed: int
+    logged: int | None = None  # needles the needle log lists (the sum of its entries' counts)
 
 
 @dataclass(frozen=True)
@@ -207,3 +209,7 @@ class SuperbillDocument:
     procedures: tuple[ProcedureLine, ...]
     issued_on: dt.date | None = None
     currency: str = "USD"
+    #: How the CPT code follows from the muscles needled ("CPT 20561: 3 muscles (…).") and the
+    #: counting rules it used, each ending with its source; empty: not shown.
+    code_basis: str = ""
+    code_rules: tuple[str, ...] = ()

@@ -212,6 +212,13 @@ def _estim_text(row: NeedleInsertion) -> str:
     return " · ".join(bits)
 
 
+def _needles_text(count: int | None) -> str:
+    """'3 needles' ('' when the count is not given)."""
+    if count is None:
+        return ""
+    return f"{count} needle{'' if count == 1 else 's'}"
+
+
 def _needle_row(row: NeedleInsertion) -> dict[str, Any]:
     return {
         "muscle": row.muscle,
@@ -225,6 +232,7 @@ def _needle_row(row: NeedleInsertion) -> dict[str, Any]:
         "retention": fmt_number(row.retention_minutes, "min") or DASH,
         "estim": _estim_text(row),
         "lot": row.needle_lot,
+        "needles": _needles_text(row.needles_used),
         "ultrasound": row.ultrasound_guided,
     }
 
@@ -374,6 +382,8 @@ def superbill_context(doc: SuperbillDocument) -> dict[str, Any]:
         "total": fmt_money(total, doc.currency) if priced else "",
         "payer_note": PAYER_NOTE,
         "payer_note_source": short_citation(references.get(PAYER_NOTE_SOURCE), PAYER_NOTE_SOURCE),
+        "code_basis": doc.code_basis,
+        "code_rules": list(doc.code_rules),
     }
 
 

@@ -1,7 +1,10 @@
 """Published adverse-event rates after dry needling (knowledge/data/ae_benchmarks.yaml).
 
-Each benchmark keeps the figure as the paper gives it (a percentage, or a count of events out of a
+Each benchmark keeps the figure as the paper gives it (a percentage, or a count out of a
 denominator) and its source; ``per_1000`` converts it for comparison with a clinic's own rate.
+``counts`` says what the figure counts: every event (Brady 2014 and Boyce 2020 both count events
+per treatment or session) or the treatments with at least one event. The dashboard compares a
+figure only with the clinic's figure that counts the same thing (clinical/ae_rates.py).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from .loader import KnowledgeError, data_directory, load_knowledge
 Grade = Literal["mild", "significant_or_serious"]
 GRADES: tuple[Grade, ...] = ("mild", "significant_or_serious")
 GRADE_LABELS: dict[Grade, str] = {"mild": "Mild", "significant_or_serious": "Significant or serious"}
+#: What a figure's numerator counts (the same words as clinical/ae_rates.Counts).
+Counts = Literal["events", "visits-with-event"]
 
 
 class Benchmark(BaseModel):
@@ -25,7 +30,8 @@ class Benchmark(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     study: str
     grade: Grade
-    percent: float | None = Field(default=None, ge=0, le=100)
+    counts: Counts
+    percent: float | None = Field(default=None, ge=0)  # events per 100 may exceed 100
     events: int | None = Field(default=None, ge=0)
     upper_bound_percent: float | None = Field(default=None, gt=0, le=100)
     denominator: int = Field(gt=0)
@@ -37,13 +43,14 @@ class Benchmark(BaseModel):
     def _one_figure(self) -> Benchmark:
         if (self.percent is None) == (self.events is None):
             raise ValueError("give either percent or events (as the paper reports it), not both")
-        if self.events is not None and self.events > self.denominator:
-            raise ValueError("events cannot exceed the denominator")
+        if self.counts == "visits-with-event" and self.per_1000 > 1000:
+            raise ValueError("treatments with an event cannot exceed the treatments (events can)")
         return self
 
     @property
     def per_1000(self) -> float:
-        """The published rate per 1,000 treatments or sessions."""
+        """The published rate per 1,000 treatments or sessions (of events, or of treatments with an
+        event, as ``counts`` says)."""
         if self.percent is not None:
             return self.percent * 10
         assert self.events is not None

@@ -278,6 +278,20 @@ class _Checker:
         elif len(set(m.conditions)) != len(m.conditions):
             self.add(f, m.id, "conditions", "a condition id is listed twice")
 
+    def billing_key(self, m: Muscle, muscles: Mapping[str, Muscle]) -> None:
+        """A part names a muscle that is not itself a part or a group; a group's muscles are not
+        atlas entries or parts of their own (either would count one muscle twice in billing)."""
+        f = MUSCLES_FILE
+        whole = muscles.get(m.anatomical_muscle) if m.anatomical_muscle else None
+        if whole is not None and (whole.anatomical_muscle or whole.covers):
+            self.add(f, m.id, "anatomical_muscle",
+                     f"{m.anatomical_muscle!r} is itself a part or a group; name the whole muscle")
+        keys = {other.billing_muscle for other in muscles.values() if other.id != m.id}
+        for i, covered in enumerate(m.covers):
+            if covered in muscles or covered in keys:
+                self.add(f, m.id, f"covers.{i}",
+                         f"{covered!r} is also counted by another atlas entry")
+
     def condition(self, c: Condition, muscles: Mapping[str, Muscle]) -> None:
         f = CONDITIONS_FILE
         self.regions_exist(f, c.id, "regions", c.regions)
@@ -366,6 +380,7 @@ def load_knowledge_from(directory: Traversable) -> Knowledge:
     checker = _Checker(regions, references)
     for muscle in muscles.values():
         checker.muscle(muscle, conditions)
+        checker.billing_key(muscle, muscles)
     for condition in (conditions or {}).values():
         checker.condition(condition, muscles)
     for topic in topics.values():

@@ -40,6 +40,11 @@ MuscleGroup = Literal[
 ]
 MUSCLE_GROUPS: tuple[str, ...] = get_args(MuscleGroup)
 
+PleuraZone = Literal[
+    "posterior-thorax", "scapular", "cervical-apex", "lateral-thorax", "anterior-thorax", "lumbar",
+]
+PLEURA_ZONES: tuple[str, ...] = get_args(PleuraZone)
+
 DangerKind = Literal["lung", "spinal-cord", "nerve", "artery", "vein", "organ", "joint"]
 ReferenceKind = Literal["article", "book", "guideline", "web", "review"]
 ReferenceStatus = Literal["confirmed", "unconfirmed"]
@@ -174,7 +179,8 @@ class Muscle(Record):
     aliases: tuple[Text, ...] = ()
     group: MuscleGroup
     regions: Annotated[tuple[RegionCode, ...], Field(min_length=1)]
-    over_chest_wall: bool
+    near_lung: bool
+    pleura_zone: PleuraZone | None = Field(default=None, validate_default=True)
     compressible: bool
     trigger_points: Annotated[tuple[TriggerPoint, ...], Field(min_length=1)]
     conditions: tuple[Id, ...] = ()
@@ -182,6 +188,40 @@ class Muscle(Record):
     danger_structures: tuple[DangerStructure, ...] = ()
     notes: str | None = None
     sources: SourceIds
+    #: The anatomical muscle this entry is part of, when the atlas splits one muscle into parts
+    #: with their own trigger points (upper, middle and lower trapezius are all ``trapezius``).
+    #: None: the entry is a muscle of its own (see ``billing_muscle``). Billing counts these.
+    anatomical_muscle: Id | None = None
+    #: The anatomical muscles one entry covers, when the atlas keeps several muscles as one entry
+    #: (the scalenes: anterior, middle and posterior). Billing counts such an entry once, because
+    #: the needle log does not record which of them were needled (clinical/billing.py).
+    covers: tuple[Id, ...] = ()
+
+    @field_validator("covers")
+    @classmethod
+    def _covers_several(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        if value and len(value) < 2:
+            raise ValueError("an entry that covers muscles covers at least two (else leave it out)")
+        if len(set(value)) != len(value):
+            raise ValueError("a covered muscle is listed twice")
+        if value and info.data.get("anatomical_muscle") is not None:
+            raise ValueError("an entry is either part of one muscle (anatomical_muscle) or covers several")
+        return value
+
+    @property
+    def billing_muscle(self) -> str:
+        """The key billing counts: the anatomical muscle, or the entry's own id."""
+        return self.anatomical_muscle or self.id
+
+    @field_validator("pleura_zone")
+    @classmethod
+    def _zone_iff_near_lung(cls, value: str | None, info: ValidationInfo) -> str | None:
+        near = info.data.get("near_lung")
+        if near and value is None:
+            raise ValueError("a muscle near the lung needs a pleura_zone (see pleura_depth.yaml)")
+        if value is not None and near is False:
+            raise ValueError("pleura_zone given but near_lung is false")
+        return value
 
     def referral_regions(self) -> frozenset[str]:
         """Every region any trigger point of this muscle refers to (either side)."""

@@ -7,9 +7,11 @@ decides who may see which part and records the read. The parts:
   next 14 days or overdue and unanswered, episodes whose planned sessions are done but that are
   not discharged;
 - clinical (clinicians and clinic administrators): responder rate by condition, and adverse
-  events per 1,000 signed visits with 95% intervals against the published rates of Brady 2014
-  and Boyce 2020 (the maths is in :mod:`needlepoint.clinical.ae_rates`, the published figures in
-  ``knowledge/data/ae_benchmarks.yaml``). The adverse-event block is aggregates only.
+  events per 1,000 signed visits (every event recorded, exact Poisson 95% interval) against the
+  published event rates of Brady 2014 and Boyce 2020, beside the share of visits with at least
+  one event (Wilson 95% interval), which is not compared with them because they count events
+  (the maths is in :mod:`needlepoint.clinical.ae_rates`, the published figures and what each
+  counts in ``knowledge/data/ae_benchmarks.yaml``). The adverse-event block is aggregates only.
 """
 
 from __future__ import annotations
@@ -18,20 +20,23 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from needlepoint.clinical.ae_rates import (
+    EVENT_INTERVAL_METHOD,
+    EVENT_INTERVAL_SOURCE,
     INTERVAL_METHOD,
     INTERVAL_SOURCE,
     Comparison,
     RateEstimate,
     compare,
+    events_per_1000,
     format_rate,
-    rate_per_1000,
+    visits_with_event_per_1000,
 )
 from needlepoint.consent.content import short_citation
 from needlepoint.knowledge import load_knowledge
@@ -112,10 +117,15 @@ class PublishedRate:
 class GradeRate:
     grade: Grade
     label: str
+    events: int  # every event of the grade recorded in the period's signed visits
+    event_rate: RateEstimate | None  # events per 1,000 visits (exact Poisson interval); compared
     visits_with_event: int
-    events: int
-    estimate: RateEstimate | None
+    visit_share: RateEstimate | None  # visits with at least one, per 1,000 (Wilson); not compared
     published: tuple[PublishedRate, ...]
+
+    def estimate_for(self, counts: str) -> RateEstimate | None:
+        """The clinic's figure that counts what a published figure counts."""
+        return self.event_rate if counts == "events" else self.visit_share
 
 
 @dataclass(frozen=True)
@@ -125,8 +135,10 @@ class AdverseEventRates:
     visits: int
     grades: tuple[GradeRate, ...]
     chart_svg: str
-    method: str = INTERVAL_METHOD
+    method: str = EVENT_INTERVAL_METHOD
     method_citation: str = ""
+    share_method: str = INTERVAL_METHOD
+    share_method_citation: str = ""
     sources: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -266,7 +278,8 @@ def responder_rates(clinic_id: int, start: dt.date, end: dt.date) -> list[Respon
 
 
 def adverse_event_rates(clinic_id: int, start: dt.date, end: dt.date) -> AdverseEventRates:
-    """Signed visits of the period with at least one event of each grade, per 1,000 visits."""
+    """For each grade: the events of the period's signed visits per 1,000 visits, compared with the
+    published event rates, and the visits with at least one event per 1,000 (not compared)."""
     references = load_knowledge().references
     visits = Visit.objects.filter(
         clinic_id=clinic_id, status=Visit.Status.SIGNED, visit_date__gte=start, visit_date__lte=end
@@ -276,34 +289,37 @@ def adverse_event_rates(clinic_id: int, start: dt.date, end: dt.date) -> Adverse
     grades = []
     for grade in GRADES:
         of_grade = events.filter(severity__in=SEVERITIES_OF[grade])
+        count = of_grade.count()
         with_event = of_grade.values("visit_id").distinct().count()
-        estimate = rate_per_1000(with_event, total) if total else None
-        published = tuple(
-            PublishedRate(
-                benchmark=b,
-                comparison=compare(estimate, b.per_1000, b.study) if estimate is not None else None,
-                citation=short_citation(references.get(b.source), b.source),
-            )
-            for b in ae_benchmarks().for_grade(grade)
+        rate = GradeRate(
+            grade=grade,
+            label=GRADE_LABELS[grade],
+            events=count,
+            event_rate=events_per_1000(count, total) if total else None,
+            visits_with_event=with_event,
+            visit_share=visits_with_event_per_1000(with_event, total) if total else None,
+            published=(),
         )
-        grades.append(
-            GradeRate(
-                grade=grade,
-                label=GRADE_LABELS[grade],
-                visits_with_event=with_event,
-                events=of_grade.count(),
-                estimate=estimate,
-                published=published,
+        published = []
+        for b in ae_benchmarks().for_grade(grade):
+            clinic = rate.estimate_for(b.counts)
+            published.append(
+                PublishedRate(
+                    benchmark=b,
+                    comparison=compare(clinic, b.per_1000, b.counts, b.study) if clinic is not None else None,
+                    citation=short_citation(references.get(b.source), b.source),
+                )
             )
-        )
+        grades.append(replace(rate, published=tuple(published)))
     return AdverseEventRates(
         start=start,
         end=end,
         visits=total,
         grades=tuple(grades),
         chart_svg=_ae_chart(grades, total),
-        method_citation=short_citation(references.get(INTERVAL_SOURCE), INTERVAL_SOURCE),
-        sources=(*ae_benchmarks().sources, INTERVAL_SOURCE),
+        method_citation=short_citation(references.get(EVENT_INTERVAL_SOURCE), EVENT_INTERVAL_SOURCE),
+        share_method_citation=short_citation(references.get(INTERVAL_SOURCE), INTERVAL_SOURCE),
+        sources=(*ae_benchmarks().sources, EVENT_INTERVAL_SOURCE, INTERVAL_SOURCE),
     )
 
 
@@ -312,17 +328,20 @@ def _ae_chart(grades: list[GradeRate], total: int) -> str:
     words = []
     for g in grades:
         rows = []
-        if g.estimate is not None:
-            rows.append(RateBar("This clinic", g.estimate.per_1000, g.estimate.low_per_1000, g.estimate.high_per_1000))
+        rate = g.event_rate
+        if rate is not None:
+            rows.append(RateBar("This clinic", rate.per_1000, rate.low_per_1000, rate.high_per_1000))
             words.append(
-                f"{g.label}: this clinic {format_rate(g.estimate.per_1000)} per 1,000 visits "
-                f"(95% interval {format_rate(g.estimate.low_per_1000)} to {format_rate(g.estimate.high_per_1000)}, "
-                f"{g.visits_with_event} of {total} visits)"
+                f"{g.label}: this clinic {format_rate(rate.per_1000)} events per 1,000 visits "
+                f"(95% interval {format_rate(rate.low_per_1000)} to {format_rate(rate.high_per_1000)}, "
+                f"{g.events} event{'' if g.events == 1 else 's'} in {total} visits)"
             )
         for p in g.published:
             b = p.benchmark
+            if b.counts != "events":
+                continue  # the chart shows event rates only
             rows.append(RateBar(b.study, b.per_1000, published=True, upper_bound=b.upper_bound_per_1000))
-            words.append(f"{b.study} {format_rate(b.per_1000)} per 1,000 {b.denominator_unit}")
+            words.append(f"{b.study} {format_rate(b.per_1000)} events per 1,000 {b.denominator_unit}")
         groups.append((g.label, tuple(rows)))
     description = "; ".join(words) + "." if words else "No signed visits in the period."
     return _drawn_ae_chart(tuple(groups), description)
@@ -333,7 +352,7 @@ def _drawn_ae_chart(groups: tuple[tuple[str, tuple[RateBar, ...]], ...], descrip
     """The chart for exactly these bars (frozen values, so the key is the picture's data): drawing it
     is most of the adverse-event block's time, and the same period gives the same bars all day."""
     return ae_rates_chart_svg(
-        groups, title="Adverse events per 1,000 visits against published rates", description=description,
+        groups, title="Adverse events per 1,000 visits against published event rates", description=description,
         id_prefix="ae-",
     )
 

@@ -94,6 +94,7 @@ def _result_context(result: Result, prefix: str) -> dict[str, Any]:
         "findings": [(f, f.rule) for f in result.findings],
         "avoid_chart": _avoid_chart(result, prefix),
         "blocked_groups": _blocked_groups(result),
+        "unanswered": [QUESTIONS[q].text if q in QUESTIONS else q for q in result.unanswered_questions],
     }
 
 

@@ -31,6 +31,8 @@ from needlepoint.visits.schemas import (
     FindingIn,
     InsertionCreated,
     InsertionIn,
+    SafetyCheckOut,
+    SafetyPlanIn,
     SignIn,
     VisitIn,
     VisitOut,
@@ -39,6 +41,7 @@ from needlepoint.visits.schemas import (
 
 episodes_router = Router(tags=["visits"])
 router = Router(tags=["visits"])
+safety_router = Router(tags=["safety"])
 READ_ERRORS = {401: Problem, 404: Problem}
 WRITE_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
@@ -197,3 +200,18 @@ def add_addendum(request: HttpRequest, visit_id: str, payload: AddendumIn) -> St
 
 
 __all__ = ["episodes_router", "router"]
+
+
+@safety_router.post(
+    "",
+    response={200: SafetyCheckOut, 401: Problem, 403: Problem, 422: Problem},
+    summary="Check a needling plan (nothing stored)",
+    description=(
+        "Runs every check the needle log runs, practitioner aside, on a plan that is not stored "
+        "(spec/safety-check.md): screening blocks, technique and depth limits, and the lower-bound depth "
+        "to the lung. Findings are block (cannot be logged), warning (needs an acknowledgement) or note."
+    ),
+)
+def check_plan(request: HttpRequest, payload: SafetyPlanIn) -> dict[str, Any]:
+    raw = payload.model_dump(exclude_unset=True)
+    return services.check_plan(request.auth, raw).as_dict()  # type: ignore[arg-type]

@@ -148,6 +148,7 @@ def _insertion(row: Any) -> doc.NeedleInsertion:
         electrical_stimulation=estim,
         needle_lot=", ".join(row.needle_lots),
         ultrasound_guided=row.ultrasound_guided,
+        needles_used=row.needles_used,
     )
 
 
@@ -229,7 +230,7 @@ def note_document(visit: Visit, summary: VisitSummary, *, with_chart: bool = Tru
             for e in summary.adverse_events
         ),
         needle_count=(
-            doc.NeedleCount(summary.needles_opened, summary.needles_removed)
+            doc.NeedleCount(summary.needles_opened, summary.needles_removed, summary.needles_logged)
             if summary.needles_opened is not None and summary.needles_removed is not None
             else None
         ),
@@ -285,7 +286,7 @@ def aftercare_input(visit: Visit, summary: VisitSummary) -> AftercareInput:
         regions_needled=tuple(regions),
         muscles_needled=tuple(dict.fromkeys(row.muscle for row in summary.insertions)),
         chest_wall_needled=any(
-            kb.muscles[r.muscle].over_chest_wall for r in summary.insertions if r.muscle in kb.muscles
+            kb.muscles[r.muscle].near_lung for r in summary.insertions if r.muscle in kb.muscles
         ),
         electrical_stimulation=any(r.electrical_stimulation for r in summary.insertions),
         adverse_events=tuple(
@@ -319,8 +320,9 @@ def aftercare_pdf(visit: Visit, summary: VisitSummary) -> bytes:
 
 
 def superbill_document(visit: Visit, summary: VisitSummary) -> doc.SuperbillDocument:
-    """CPT 20560/20561 from the distinct muscles needled, with the episode's ICD-10-CM code, as
-    frozen at signing. Raises ValueError for a note with nothing to bill."""
+    """CPT 20560/20561 from the muscles needled (counted by clinical/billing.py, which the superbill
+    explains), with the episode's ICD-10-CM code, as frozen at signing. Raises ValueError for a
+    note with nothing to bill."""
     if not summary.cpt_codes:
         raise ValueError("No needling is recorded in this note, so there is nothing to bill.")
     episode = summary.episode
@@ -336,6 +338,11 @@ def superbill_document(visit: Visit, summary: VisitSummary) -> doc.SuperbillDocu
             doc.ProcedureLine(code, DESCRIPTIONS.get(code, ""), diagnosis_pointers="A") for code in summary.cpt_codes
         ),
         issued_on=timezone.localdate(),
+        code_basis=summary.billing_basis,
+        code_rules=tuple(
+            f"{r.text} (Source: {'; '.join(r.sources)}{'' if r.confirmed else '; not confirmed'}.)"
+            for r in summary.billing_rules
+        ),
     )
 
 

@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from needlepoint.knowledge import MUSCLE_GROUPS, load_knowledge
 from needlepoint.visits.adverse import AdverseEventKind, Severity
-from needlepoint.visits.models import CoIntervention, CoTreatment, NeedleInsertion, Side, TriggerPointFinding
+from needlepoint.visits.models import (
+    MAX_NEEDLES_PER_ENTRY,
+    CoIntervention,
+    CoTreatment,
+    NeedleInsertion,
+    Side,
+    TriggerPointFinding,
+)
 
 GROUP_LABELS = {
     "head-face": "Head and face",
@@ -212,12 +219,15 @@ def _plain(value: Decimal | None) -> str:
 
 
 def _lots(text: str) -> list[str]:
-    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+    """Lot numbers typed with commas (or semicolons) between, each once in the order typed."""
+    return list(dict.fromkeys(part.strip() for part in text.replace(";", ",").split(",") if part.strip()))
 
 
 class InsertionForm(ServiceErrors, forms.Form):
-    """One needle-log entry. Retention is typed in minutes (stored in seconds); lots are
-    comma-separated, one per needle; without one, the 'lot for new entries' is used."""
+    """One needle-log entry. Retention is typed in minutes (stored in seconds); the number of needles
+    used in the muscle is typed (1 to start with); lots are the boxes the needles came from,
+    comma-separated, each once (a lot is a box, not a needle); without one, the 'lot for new
+    entries' is used."""
 
     prefix = "entry"
     service_fields = {"retention_seconds": "retention_minutes", "muscle_id": "muscle"}
@@ -256,6 +266,7 @@ class InsertionForm(ServiceErrors, forms.Form):
         label="Intensity (mA)", required=False, min_value=Decimal("0.1"), max_value=Decimal("100"), decimal_places=1
     )
     estim_minutes = forms.IntegerField(label="Stimulation (min)", required=False, min_value=1, max_value=60)
+    needles_used = forms.IntegerField(label="Needles used", min_value=1, max_value=MAX_NEEDLES_PER_ENTRY)
     needle_lots = forms.CharField(label="Needle lot(s)", required=False, max_length=2000)
     ultrasound_guided = forms.BooleanField(label="Ultrasound-guided", required=False)
 
@@ -271,6 +282,7 @@ class InsertionForm(ServiceErrors, forms.Form):
             self.initial.setdefault("technique", "deep")
             self.initial.setdefault("manipulation", "pistoning")
             self.initial.setdefault("needle_diameter_mm", "0.30")
+            self.initial.setdefault("needles_used", 1)
 
     @staticmethod
     def initial_from(entry: NeedleInsertion) -> dict[str, Any]:
@@ -293,6 +305,7 @@ class InsertionForm(ServiceErrors, forms.Form):
             "estim_pulse_width_us": entry.estim_pulse_width_us,
             "estim_intensity_ma": entry.estim_intensity_ma,
             "estim_minutes": entry.estim_minutes,
+            "needles_used": entry.needles_used,
             "needle_lots": ", ".join(entry.needle_lots),
             "ultrasound_guided": entry.ultrasound_guided,
         }
@@ -314,6 +327,7 @@ class InsertionForm(ServiceErrors, forms.Form):
             "ltr_count": data.get("ltr_count"),
             "retention_seconds": None if minutes is None else int((minutes * 60).to_integral_value()),
             "electrical_stimulation": estim,
+            "needles_used": data.get("needles_used"),
             "needle_lots": lots,
             "ultrasound_guided": bool(data.get("ultrasound_guided")),
         }

@@ -26,6 +26,8 @@ from needlepoint.visits.adverse import AdverseEventKind, Severity
 
 STAFF_ROLES = (Role.CLINIC_ADMIN, Role.CLINICIAN, Role.FRONT_DESK)
 NPRS = [MinValueValidator(0), MaxValueValidator(10)]
+#: Needles one needle-log entry (one muscle and side) may record.
+MAX_NEEDLES_PER_ENTRY = 50
 
 
 def _between(low: str, high: str) -> list[Any]:
@@ -286,7 +288,15 @@ class NeedleInsertion(NoteRow):
     estim_minutes = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
-    needle_lots = models.JSONField(default=list, blank=True, help_text="Lot number of each needle used")
+    needles_used = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_NEEDLES_PER_ENTRY)],
+        help_text="How many needles were used in this muscle and side (each sterile, used once)",
+    )
+    needle_lots = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The distinct lot numbers of the boxes this entry's needles came from (a lot is a box, not a needle)",
+    )
     ultrasound_guided = models.BooleanField(default=False)
     acknowledgements = models.JSONField(
         default=list, blank=True, help_text="Warnings acknowledged: [{code, message, source, by, by_name, at}]"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
@@ -191,7 +191,8 @@ class InsertionOut(Schema):
     estim_pulse_width_us: int | None
     estim_intensity_ma: Decimal | None
     estim_minutes: int | None
-    needle_lots: list[str]
+    needles_used: int = Field(description="How many needles were used in this muscle and side")
+    needle_lots: list[str] = Field(description="The distinct lot numbers of the boxes the needles came from")
     ultrasound_guided: bool
     acknowledgements: list[AcknowledgementOut]
     confirmed: bool
@@ -257,6 +258,7 @@ class VisitOut(Schema):
     addenda: list[AddendumOut]
     needles_opened: int | None
     needles_removed: int | None
+    needles_logged: int = Field(description="Needles the needle log lists: the sum of the entries' needles_used")
     needle_count_problem: str | None
     signing_problems: list[str]
     muscles_needled: int
@@ -330,7 +332,16 @@ class InsertionIn(Strict):
     estim_pulse_width_us: Annotated[int, Field(ge=10, le=2000)] | None = None
     estim_intensity_ma: Annotated[Decimal, Field(ge=Decimal("0.1"), le=100, decimal_places=1)] | None = None
     estim_minutes: Annotated[int, Field(ge=1, le=60)] | None = None
-    needle_lots: Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=50)] = []
+    needles_used: Annotated[int, Field(ge=1, le=50)] = Field(
+        description="How many needles were used in this muscle and side (each sterile, used once)"
+    )
+    needle_lots: Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=50)] = Field(
+        [],
+        description=(
+            "Lot numbers of the boxes the needles came from, each once (a lot is a box, not a needle: "
+            "a repeated lot is kept once); no more lots than needles"
+        ),
+    )
     ultrasound_guided: bool = False
 
 
@@ -365,3 +376,59 @@ class SignIn(Strict):
 class AddendumIn(Strict):
     version: Version
     text: Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+# --- checking a plan (spec/safety-check.md) ---------------------------------------------------
+
+
+class PlanPatientIn(Schema):
+    weight_kg: float | None = None
+    height_cm: float | None = None
+    sex: Literal["female", "male", "intersex", "unknown"] | None = None
+    age_years: int | None = None
+
+    model_config = {"extra": "forbid", "strict": True}
+
+
+class PlanInsertionIn(Schema):
+    muscle: str = Field(description="Atlas muscle id (needlepoint atlas muscles)")
+    side: Literal["left", "right"] | None
+    technique: Literal["superficial", "deep"]
+    depth_mm: float | None = None
+    needle_length_mm: float | None = None
+    electrical_stimulation: bool = False
+
+    model_config = {"extra": "forbid", "strict": True}
+
+
+class SafetyPlanIn(Schema):
+    patient: PlanPatientIn | None = None
+    screening: dict[str, Any] | None = Field(default=None, description="Screening answers (spec/screening.md)")
+    position: Literal["prone", "supine", "side-lying", "sitting"] | None = None
+    insertions: list[PlanInsertionIn]
+
+    model_config = {"extra": "forbid", "strict": True}
+
+
+class PlanFindingOut(Schema):
+    code: str
+    level: Literal["block", "warning", "note"]
+    message: str
+    source: str
+
+
+class PlannedInsertionOut(Schema):
+    muscle: str
+    side: Literal["left", "right"] | None
+    findings: list[PlanFindingOut]
+
+
+class PleuraEstimateOut(Schema):
+    value: float
+    method: str
+    source: str
+
+
+class SafetyCheckOut(Schema):
+    insertions: list[PlannedInsertionOut]
+    pleura_estimate_mm: PleuraEstimateOut | None

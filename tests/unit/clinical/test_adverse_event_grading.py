@@ -35,5 +35,5 @@ def test_every_grade_is_defined_and_cited() -> None:
 
 
 def test_needle_log_cannot_list_more_needles_than_opened() -> None:
-    assert "lists 4 needles by lot number but 3 were opened" in (needle_count_problem(3, 3, 4) or "")
+    assert "lists 4 needles used but 3 were opened" in (needle_count_problem(3, 3, 4) or "")
     assert needle_count_problem(3, 3, 3) is None

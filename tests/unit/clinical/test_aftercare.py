@@ -14,6 +14,7 @@ from needlepoint.clinical.aftercare import (
     build_handout,
     next_visit_phrase,
     touches_chest_wall,
+    touches_neck,
 )
 from needlepoint.knowledge import load_knowledge
 
@@ -221,3 +222,46 @@ def test_clinic_contact_and_date() -> None:
 def test_bad_input_names_the_field(changes: dict[str, object], field: str) -> None:
     with pytest.raises(ValueError, match=field):
         build_handout(calf_visit(**changes))
+
+
+@pytest.mark.parametrize("muscle", ["infraspinatus", "quadratus-lumborum"])
+def test_near_lung_muscles_give_the_pneumothorax_warning(muscle: str) -> None:
+    """Issue 11: infraspinatus (beside the scapula) and quadratus lumborum (pleura below the medial
+    12th rib) are near the lung. Needling either warns of a pneumothorax with no tick and no region."""
+    assert KB.muscles[muscle].near_lung
+    handout = build_handout(calf_visit(muscles_needled=(muscle,), regions_needled=()))
+    emergency = text(handout.section("emergency"))
+    assert "Shortness of breath" in emergency and "pneumothorax" in emergency
+    assert {"lin-2019", "grusche-2018"} <= set(handout.sources)
+
+
+def test_neck_needling_red_flag_for_headache_and_neurological_symptoms() -> None:
+    """After neck needling: a sudden severe headache or new neurological symptoms is an emergency."""
+    calf = text(build_handout(calf_visit()).section("emergency"))
+    assert "severe headache" not in calf
+
+    for changes in (
+        {"muscles_needled": ("obliquus-capitis-inferior",), "regions_needled": ()},
+        {"muscles_needled": (), "regions_needled": (("neck.posterior", "left"),)},
+        {"muscles_needled": ("upper-trapezius",), "regions_needled": ()},
+    ):
+        handout = build_handout(calf_visit(**changes))
+        emergency = handout.section("emergency")
+        assert emergency is not None and emergency.urgent
+        flag = next(b for b in emergency.bullets if "severe headache" in b)
+        for words in ("weakness", "numbness", "trouble speaking or seeing", "dizziness", "bladder", "call 911", "neck"):
+            assert words in flag, (changes, words)
+        assert {"choo-2000", "heo-2011", "lee-2011-epidural", "kearns-2022"} <= set(emergency.sources)
+        # The neck bullet carries the spinal signs too, so they are not listed twice.
+        assert sum("bladder" in b for b in emergency.bullets) == 1
+    assert touches_neck((("head.occiput", None),), (), KB)
+    assert not touches_neck((("back.lumbar", "left"),), ("multifidus",), KB)
+
+
+def test_a_faint_that_does_not_recover_is_an_emergency_on_every_handout() -> None:
+    for visit in (calf_visit(), calf_visit(emergency_number="112")):
+        emergency = build_handout(visit).section("emergency")
+        assert emergency is not None
+        flag = next(b for b in emergency.bullets if "faint" in b.lower())
+        assert "more than a minute or two" in flag and f"call {visit.emergency_number}" in flag
+        assert {"nhs-wales-fainting", "brady-2014"} <= set(emergency.sources)

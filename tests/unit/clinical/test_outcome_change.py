@@ -59,6 +59,37 @@ def test_ndi_needs_the_mdc_as_well_as_the_mcid() -> None:
     assert change.status == "unconfirmed"
 
 
+def test_psfs_mcid_is_abbott_and_the_two_points_are_the_mdc() -> None:
+    """Abbott & Schmitt 2014: MCID 1.3 (small change); the form's 2 points are the MDC.
+
+    A 1.5-point gain reaches the MCID but not the MDC, so it is still within measurement error; a
+    2-point gain passes both and the MDC is the binding threshold. Labels are as before issue 11
+    (2 points was the effective bar then too), but the explanation names both thresholds.
+    """
+    small = classify_change("psfs", 3, 4.5)
+    assert small.label == WITHIN_ERROR
+    assert "reaches the MCID of 1.3 points (abbott-2014)" in small.explanation
+    assert "not the MDC of 2 points (psfs-form)" in small.explanation
+    two = classify_change("psfs", 3, 5)
+    assert two.label == IMPROVED
+    assert two.threshold_kind == "mdc" and two.threshold is not None and two.threshold.value == 2
+    assert two.sources == ("abbott-2014", "psfs-form") and two.status == "confirmed"
+    assert classify_change("psfs", 3, 4).label == WITHIN_ERROR  # 1 point: below the MCID
+    assert classify_change("psfs", 5, 3.5).label == WITHIN_ERROR  # worse by 1.5 < MDC
+    assert classify_change("psfs", 5, 3).label == WORSE  # worse by the MDC
+
+
+def test_foot_measures_use_landorf_and_radford_2008() -> None:
+    """FFI total MCID 7 (not 12, the pain subscale's); FHSQ foot pain 14 (13 is Landorf 2010)."""
+    ffi = classify_change("ffi", 40, 33)
+    assert ffi.label == IMPROVED and ffi.threshold is not None and ffi.threshold.value == 7
+    assert ffi.status == "unconfirmed"
+    assert classify_change("ffi", 40, 34).label == WITHIN_ERROR
+    assert classify_change("ffi", 40, 47).label == WORSE  # no MDC: the MCID decides worsening
+    assert classify_change("fhsq", 40, 54).label == IMPROVED
+    assert classify_change("fhsq", 40, 53).label == WITHIN_ERROR
+
+
 def test_odi_ten_points_or_thirty_percent() -> None:
     """Ostelo 2008: ODI 10 points or 30%; no MDC is recorded."""
     assert classify_change("odi", 40, 30).label == IMPROVED

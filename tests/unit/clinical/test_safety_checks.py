@@ -8,7 +8,7 @@ import pytest
 
 from needlepoint.clinical.billing import cpt_codes
 from needlepoint.clinical.credentials import Certification, Credentials, check_practitioner
-from needlepoint.clinical.depth import check_depth, estimate_pleura_depth_mm
+from needlepoint.clinical.depth import Body, check_depth
 from needlepoint.clinical.needling import check_screening_blocks, check_single_use, needle_count_problem
 from needlepoint.clinical.screening import evaluate
 from needlepoint.knowledge import load_knowledge
@@ -86,66 +86,26 @@ def test_jurisdiction_data_is_dated_and_complete() -> None:
     assert {j.code for j in states if j.status == "not-permitted"} == {"US-CA", "US-HI", "US-NY", "US-OR"}
 
 
-# --- depth -----------------------------------------------------------------------------------
-
-
-def test_kim_2002_estimates() -> None:
-    assert estimate_pleura_depth_mm(60, None).mm == pytest.approx(38.0, abs=0.1)  # 0.109*60-2.744 = 3.80 cm
-    assert estimate_pleura_depth_mm(None, 21.1).mm == pytest.approx(37.2, abs=0.1)  # 0.380*21.1-4.301
-    assert estimate_pleura_depth_mm(20, None).mm == 10.0  # never below 10 mm
-    assert estimate_pleura_depth_mm(None, None) is None
+# --- depth (more in test_depth.py) ------------------------------------------------------------
 
 
 def test_superficial_needling_is_at_most_10_mm() -> None:
     assert codes(
-        check_depth("gluteus-medius", technique="superficial", depth_mm=12, needle_length_mm=30, weight_kg=70, bmi=None)
+        check_depth("gluteus-medius", technique="superficial", depth_mm=12, needle_length_mm=30, body=Body(70))
     ) == {"superficial-too-deep": "block"}
-    assert (
-        check_depth("gluteus-medius", technique="superficial", depth_mm=8, needle_length_mm=30, weight_kg=70, bmi=None)
-        == []
-    )
+    assert check_depth("gluteus-medius", technique="superficial", depth_mm=8, needle_length_mm=30, body=Body(70)) == []
 
 
 def test_muscle_hard_limit_blocks() -> None:
-    found = codes(
-        check_depth("rhomboid-major", technique="deep", depth_mm=10, needle_length_mm=25, weight_kg=80, bmi=None)
-    )
+    found = codes(check_depth("rhomboid-major", technique="deep", depth_mm=10, needle_length_mm=25, body=Body(80)))
     assert found.get("needle-too-long") == "block"
-    ok = codes(
-        check_depth("rhomboid-major", technique="deep", depth_mm=10, needle_length_mm=15, weight_kg=80, bmi=None)
-    )
+    ok = codes(check_depth("rhomboid-major", technique="deep", depth_mm=10, needle_length_mm=15, body=Body(80)))
     assert "needle-too-long" not in ok
-
-
-def test_chest_wall_depth_warns_near_the_estimated_pleura() -> None:
-    # 50 kg -> 2.71 cm = 27.1 mm; 80% is 21.7 mm
-    deep = codes(
-        check_depth("upper-trapezius", technique="deep", depth_mm=23, needle_length_mm=25, weight_kg=50, bmi=None)
-    )
-    assert deep == {"chest-wall-depth": "warning"}
-    shallow = codes(
-        check_depth("upper-trapezius", technique="deep", depth_mm=12, needle_length_mm=25, weight_kg=50, bmi=None)
-    )
-    assert shallow == {}
-    long_needle = codes(
-        check_depth("upper-trapezius", technique="deep", depth_mm=12, needle_length_mm=40, weight_kg=50, bmi=None)
-    )
-    assert long_needle == {"chest-wall-needle-length": "warning"}
-
-
-def test_chest_wall_without_weight_or_bmi_warns_and_other_muscles_do_not() -> None:
-    assert codes(
-        check_depth("upper-trapezius", technique="deep", depth_mm=15, needle_length_mm=25, weight_kg=None, bmi=None)
-    ) == {"chest-wall-no-estimate": "warning"}
-    assert (
-        check_depth("gluteus-medius", technique="deep", depth_mm=45, needle_length_mm=60, weight_kg=None, bmi=None)
-        == []
-    )
 
 
 def test_depth_beyond_the_needle_is_impossible() -> None:
     assert "depth-beyond-needle" in codes(
-        check_depth("gluteus-medius", technique="deep", depth_mm=50, needle_length_mm=40, weight_kg=70, bmi=None)
+        check_depth("gluteus-medius", technique="deep", depth_mm=50, needle_length_mm=40, body=Body(70))
     )
 
 
@@ -168,7 +128,8 @@ def test_screening_blocks_are_enforced() -> None:
 
 
 def test_single_use() -> None:
-    assert codes(check_single_use(["L123", "L123"])) == {"needle-reuse": "block"}
+    # A lot is a box of needles: two needles from one box share it (more in test_needle_lots.py).
+    assert check_single_use(["L123", "L123"]) == []
     assert codes(check_single_use([""])) == {"needle-lot-missing": "warning"}
     assert check_single_use(["L123", "L124"]) == []
 
@@ -203,26 +164,17 @@ def test_every_source_exists() -> None:
         "acupuntura-electroacupuncture",
     ):
         assert source in refs, source
-    assert depth.DEPTH_MARGIN < 1
+    assert depth.SUPERFICIAL_MAX_MM == 10
 
 
 def test_technique_the_atlas_does_not_advise_warns() -> None:
     kb = load_knowledge()
     deep_only = next(m for m in kb.muscles.values() if not m.needling.superficial_suitable)
     found = codes(
-        check_depth(deep_only.id, technique="superficial", depth_mm=5, needle_length_mm=30, weight_kg=70, bmi=None)
+        check_depth(deep_only.id, technique="superficial", depth_mm=5, needle_length_mm=30, body=Body(70))
     )
     assert found.get("technique-not-suited") == "warning"
-    suited = next(m for m in kb.muscles.values() if m.needling.superficial_suitable and not m.over_chest_wall)
+    suited = next(m for m in kb.muscles.values() if m.needling.superficial_suitable and not m.near_lung)
     assert "technique-not-suited" not in codes(
-        check_depth(suited.id, technique="superficial", depth_mm=5, needle_length_mm=30, weight_kg=70, bmi=None)
-    )
-
-
-def test_deep_needling_over_the_chest_wall_needs_a_depth() -> None:
-    assert "chest-wall-depth-not-recorded" in codes(
-        check_depth("rhomboid-major", technique="deep", depth_mm=None, needle_length_mm=15, weight_kg=80, bmi=None)
-    )
-    assert "chest-wall-depth-not-recorded" not in codes(
-        check_depth("rhomboid-major", technique="deep", depth_mm=8, needle_length_mm=15, weight_kg=80, bmi=None)
+        check_depth(suited.id, technique="superficial", depth_mm=5, needle_length_mm=30, body=Body(70))
     )

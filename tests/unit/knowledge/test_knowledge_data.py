@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from needlepoint.knowledge import Knowledge, data_directory, load_knowledge, load_knowledge_from
+from needlepoint.knowledge import (
+    DangerStructure,
+    Knowledge,
+    data_directory,
+    load_knowledge,
+    load_knowledge_from,
+)
 
 # The body-region vocabulary of spec/body-regions.md (a contract: codes never change).
 SPEC_REGION_CODES = """
@@ -191,18 +197,23 @@ def test_chest_wall_muscles_are_flagged_with_a_lung_precaution(core: Knowledge) 
         "scalenes", "serratus-posterior-superior", "serratus-posterior-inferior",
         "latissimus-dorsi", "iliocostalis-thoracis", "subscapularis",
     }
-    flagged = {m.id for m in core.muscles.values() if m.over_chest_wall}
+    flagged = {m.id for m in core.muscles.values() if m.near_lung}
     assert expected <= flagged
     for ident in flagged:
         kinds = {d.kind for d in core.muscles[ident].danger_structures}
         assert "lung" in kinds, ident
-    for ident in ("infraspinatus", "gluteus-medius", "tibialis-anterior", "masseter"):
-        assert not core.muscles[ident].over_chest_wall
+    for ident in ("gluteus-medius", "tibialis-anterior", "masseter"):
+        assert not core.muscles[ident].near_lung
 
 
 def test_study_based_depth_limits(core: Knowledge) -> None:
     rhomboid = core.muscles["rhomboid-major"].needling
     assert (rhomboid.max_needle_length_mm, rhomboid.limit_source) == (19, "valera-calero-rhomboid")
+    # Rhomboid minor lies in the same layer over the same ribs: the same 19 mm ceiling is a hard
+    # limit (issue 11), and its typical needles stay within it.
+    minor = core.muscles["rhomboid-minor"].needling
+    assert (minor.max_needle_length_mm, minor.limit_source) == (19, "valera-calero-rhomboid")
+    assert minor.needle_length_mm[1] <= 19 and "19 mm" in minor.depth
     rcp = core.muscles["rectus-capitis-posterior-major"].needling
     assert rcp.max_needle_length_mm is not None and rcp.max_needle_length_mm < 40
     assert rcp.limit_source == "rcpmaj-depth-2025"
@@ -211,7 +222,7 @@ def test_study_based_depth_limits(core: Knowledge) -> None:
     assert oci.ultrasound_recommended
     limited = {m.id for m in core.muscles.values()
                if m.needling.max_needle_length_mm or m.needling.max_depth_mm}
-    assert limited == {"rhomboid-major", "rectus-capitis-posterior-major",
+    assert limited == {"rhomboid-major", "rhomboid-minor", "rectus-capitis-posterior-major",
                        "obliquus-capitis-inferior"}
 
 
@@ -237,6 +248,84 @@ def test_specific_danger_structures(core: Knowledge) -> None:
     assert "axillary" in names("pectoralis-minor")
     assert "tibial nerve" in names("tibialis-posterior")
     assert "pincer" in names("upper-trapezius")
+
+
+def test_atlas_safety_facts_from_issue_11(core: Knowledge) -> None:
+    """Published distances replace rules of thumb; each danger cites the study it comes from."""
+    def danger(ident: str, words: str) -> DangerStructure:
+        return next(d for d in core.muscles[ident].danger_structures if words in d.name.lower())
+
+    # Deltoid: axillary nerve about 6 cm below the front of the acromion (Cetik 2006), under 5 cm in
+    # nearly one shoulder in five and closer with the arm abducted (Burkhead 1992).
+    axillary = danger("deltoid", "axillary nerve")
+    assert "hand's width" not in axillary.precaution
+    for words in ("6 cm", "5 cm", "one shoulder in five", "90 degrees", "by the side"):
+        assert words in axillary.precaution, words
+    assert {"burkhead-1992", "cetik-2006"} <= set(axillary.sources)
+    assert core.references["burkhead-1992"].pmid == "22958968"
+    assert core.references["burkhead-1992"].doi == "10.1016/S1058-2746(09)80014-1"
+
+    # Pectoralis major: the parasternal trigger point has a parasternal danger structure.
+    assert any(tp.id == "parasternal" for tp in core.muscles["pectoralis-major"].trigger_points)
+    parasternal = danger("pectoralis-major", "parasternal")
+    text = parasternal.precaution.lower()
+    for words in ("sternal foramen", "4 to 10%", "internal thoracic", "1 to 2 cm", "pericardium", "left"):
+        assert words in text, words
+    assert {"gossner-2013", "babinski-2015"} <= set(parasternal.sources)
+    assert core.references["gossner-2013"].doi == "10.1155/2013/780193"
+    assert core.references["babinski-2015"].doi == "10.1007/s00276-014-1339-x"
+
+    # Serratus anterior spills down the inner arm to the ring and little fingers (Travell & Simons).
+    (mid_axillary,) = core.muscles["serratus-anterior"].trigger_points
+    spill = set(mid_axillary.referral.spillover)
+    assert {"arm.medial", "forearm.ulnar", "hand.ring", "hand.little"} <= spill
+    assert "travell-simons-1999" in mid_axillary.sources
+    assert not spill & {"hand.thumb", "hand.index", "forearm.radial"}
+
+
+def test_injury_codes_carry_the_subsequent_encounter_character() -> None:
+    """ICD-10-CM injury codes (chapter S) need a 7th character; rehabilitation uses D (issue 11)."""
+    conditions = load_knowledge().conditions
+    strains = {
+        code.code: code.label
+        for condition in conditions.values()
+        for code in condition.icd10cm
+        if code.code.startswith(("S16.1", "S39.012", "S76.", "S86."))
+    }
+    assert {"S16.1XXD", "S39.012D", "S76.211D", "S76.311D", "S86.111D"} <= set(strains)
+    for code, label in strains.items():
+        assert len(code.replace(".", "")) == 7 and code.endswith("D"), code
+        assert label.endswith(", subsequent encounter"), code
+    for condition in conditions.values():
+        for code in condition.icd10cm:
+            if code.code.startswith("S"):
+                assert len(code.code.replace(".", "")) == 7, (condition.id, code.code)
+                assert code.code[-1] in "ADS", (condition.id, code.code)
+
+
+def test_education_claims_do_not_overstate_the_evidence() -> None:
+    """Issue 11: shoulder and knee effects and the 13-24 week effect were stated too strongly."""
+    kb = load_knowledge()
+    benefits = kb.topics["benefits"]
+    body = " ".join(s.body for s in benefits.sections)
+    assert "pain was still lower 13 to 24 weeks later" not in body
+    sentence = next(line for line in body.splitlines() if "13 to 24 weeks" in line)
+    assert "imprecise" in sentence and "uncertain" in sentence
+    assert "low-quality evidence" in body and "half a point" in body
+    assert "The clearest results come from" not in body
+    # The claims keep their citations.
+    assert {"sanchez-infante-2021", "navarro-santana-2021", "rahou-el-bachiri-2020"} <= set(benefits.sources)
+
+    plain = {c.id: c.plain_summary for c in kb.conditions.values()}
+    assert "low-quality evidence" in plain["shoulder-pain"]
+    assert "low-quality evidence" in plain["shoulder-impingement"]
+    assert "single trial" in plain["knee-osteoarthritis"] and "short term only" in plain["knee-osteoarthritis"]
+    assert "quality of the evidence is low" in plain["patellofemoral-pain"]
+    everything = " ".join([*plain.values(), *(s.body for t in kb.topics.values() for s in t.sections)])
+    for phrase in ("noticeably better use", "far more people", "many more", "fades after a few months"):
+        assert phrase not in everything, phrase
+    late = next(e for e in kb.conditions["myofascial-pain-syndrome"].evidence if e.timepoint == "13 to 24 weeks")
+    assert "-1.64 to -0.03" in late.effect and late.source == "sanchez-infante-2021"
 
 
 def test_fact_sheet_identifiers_are_exact(core: Knowledge) -> None:

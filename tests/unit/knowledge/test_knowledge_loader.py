@@ -31,7 +31,7 @@ MUSCLE: dict[str, Any] = {
     "name": "Test muscle",
     "group": "neck",
     "regions": ["neck.posterolateral"],
-    "over_chest_wall": False,
+    "near_lung": False,
     "compressible": True,
     "trigger_points": [
         {

@@ -98,6 +98,14 @@ def test_fact_sheet_thresholds() -> None:
     assert mcid("vas") == [(15, "points")]
     assert mcid("quickdash") == [(15.91, "points")]
     assert mcid("ndi") == [(7.5, "points")]
+    # Issue 11: the PSFS "MCID 2" is the MDC; Abbott & Schmitt 2014 give 1.3 / 2.3 / 2.7.
+    assert mcid("psfs") == [(1.3, "points")] and MEASURES["psfs"].mcid[0].sources == ("abbott-2014",)
+    assert "2.3" in (MEASURES["psfs"].mcid[0].note or "") and "2.7" in (MEASURES["psfs"].mcid[0].note or "")
+    # Landorf & Radford 2008: FFI total 7 (pain 12, disability 7); FHSQ pain 14 (13 is Landorf 2010).
+    assert mcid("ffi") == [(7, "points")]
+    assert "12" in (MEASURES["ffi"].mcid[0].note or "") and "SRALab" in (MEASURES["ffi"].note or "")
+    assert mcid("fhsq") == [(14, "points")] and "landorf-2010" in MEASURES["fhsq"].sources
+    assert "alternative method listed by SRALab" in QUESTIONNAIRES["ffi"].scoring.formula
     mdc = {k: m.mdc.value for k, m in MEASURES.items() if m.mdc}
     assert mdc == {"nprs": 1.77, "ndi": 10.2, "quickdash": 12.85, "psfs": 2, "hdi": 29, "ppt": 0.62, "rom": 9.6}
     assert MEASURES["ppt"].qualifiers == ("site", "side")

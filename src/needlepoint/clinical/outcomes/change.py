@@ -162,10 +162,27 @@ def classify_change(measure: Measure | str, baseline: float, current: float) -> 
     moved = f"from {_fmt(baseline)} to {_fmt(current)} {unit}"
     share = "" if percent is None else f", {abs(percent):.1f}% of the baseline"
 
-    def change(label: ChangeLabel, threshold: Threshold | None, kind: Literal["mcid", "mdc"] | None,
-               text: str, used: Sequence[Threshold]) -> Change:
-        return Change(m.id, baseline, current, delta, improvement, percent, label, threshold, kind, text,
-                      _sources(used), _status(used))
+    def change(
+        label: ChangeLabel,
+        threshold: Threshold | None,
+        kind: Literal["mcid", "mdc"] | None,
+        text: str,
+        used: Sequence[Threshold],
+    ) -> Change:
+        return Change(
+            m.id,
+            baseline,
+            current,
+            delta,
+            improvement,
+            percent,
+            label,
+            threshold,
+            kind,
+            text,
+            _sources(used),
+            _status(used),
+        )
 
     mdc = m.mdc
     if improvement > _EPS:
@@ -174,17 +191,39 @@ def classify_change(measure: Measure | str, baseline: float, current: float) -> 
         if not m.mcid:
             assert mdc is not None  # a measure has an MCID or an MDC (checked on load)
             if _reaches(mdc, improvement, percent):
-                return change(IMPROVED, mdc, "mdc", f"{head}: reaches the MDC of {mdc.describe(unit)} "
-                              f"{_cite(mdc)}; no MCID is published, so the MDC decides.", (mdc,))
-            return change(WITHIN_ERROR, None, None, f"{head}: less than the MDC of {mdc.describe(unit)} "
-                          f"{_cite(mdc)}, so it may be measurement error.", (mdc,))
+                return change(
+                    IMPROVED,
+                    mdc,
+                    "mdc",
+                    f"{head}: reaches the MDC of {mdc.describe(unit)} "
+                    f"{_cite(mdc)}; no MCID is published, so the MDC decides.",
+                    (mdc,),
+                )
+            return change(
+                WITHIN_ERROR,
+                None,
+                None,
+                f"{head}: less than the MDC of {mdc.describe(unit)} {_cite(mdc)}, so it may be measurement error.",
+                (mdc,),
+            )
         if reached is None:
-            return change(WITHIN_ERROR, None, None, f"{head}: less than the MCID of "
-                          f"{_describe(m, m.mcid)} {_cite(m.mcid[0])}.", m.mcid)
+            return change(
+                WITHIN_ERROR,
+                None,
+                None,
+                f"{head}: less than the MCID of {_describe(m, m.mcid)} {_cite(m.mcid[0])}.",
+                m.mcid,
+            )
         if mdc is not None and not _reaches(mdc, improvement, percent):
-            return change(WITHIN_ERROR, None, None, f"{head}: reaches the MCID of {reached.describe(unit)} "
-                          f"{_cite(reached)} but not the MDC of {mdc.describe(unit)} {_cite(mdc)}, so it "
-                          "cannot be told apart from measurement error.", (reached, mdc))
+            return change(
+                WITHIN_ERROR,
+                None,
+                None,
+                f"{head}: reaches the MCID of {reached.describe(unit)} "
+                f"{_cite(reached)} but not the MDC of {mdc.describe(unit)} {_cite(mdc)}, so it "
+                "cannot be told apart from measurement error.",
+                (reached, mdc),
+            )
         used: tuple[Threshold, ...] = (reached,) if mdc is None else (reached, mdc)
         binding = reached
         kind: Literal["mcid", "mdc"] = "mcid"
@@ -201,10 +240,21 @@ def classify_change(measure: Measure | str, baseline: float, current: float) -> 
         head = f"Worse by {_amount(worsening, unit)} ({moved}{share})"
         hit = next((t for t in worse_by if _reaches(t, worsening, worse_percent)), None)
         if hit is not None:
-            return change(WORSE, hit, worse_kind, f"{head}: reaches the {worse_kind.upper()} of "
-                          f"{hit.describe(unit)} {_cite(hit)}.", (hit,))
-        return change(WITHIN_ERROR, None, None, f"{head}: less than the {worse_kind.upper()} of "
-                      f"{_describe(m, worse_by)} {_cite(worse_by[0])}, so it may be measurement error.", worse_by)
+            return change(
+                WORSE,
+                hit,
+                worse_kind,
+                f"{head}: reaches the {worse_kind.upper()} of {hit.describe(unit)} {_cite(hit)}.",
+                (hit,),
+            )
+        return change(
+            WITHIN_ERROR,
+            None,
+            None,
+            f"{head}: less than the {worse_kind.upper()} of "
+            f"{_describe(m, worse_by)} {_cite(worse_by[0])}, so it may be measurement error.",
+            worse_by,
+        )
     return change(WITHIN_ERROR, None, None, f"No change ({moved}).", (*m.mcid, *worse_by))
 
 
@@ -265,14 +315,21 @@ def episode_responder(series: Mapping[SeriesKey, Sequence[Observation]], primary
     primary_changes = [c for k, c in changes.items() if _measure_of(k) == primary]
     frozen = MappingProxyType(changes)
     if not primary_changes:
-        return ResponderStatus(primary, "not enough data", None, None,
-                               f"Fewer than two {name} values in this episode: responder status not known yet.",
-                               frozen)
+        return ResponderStatus(
+            primary,
+            "not enough data",
+            None,
+            None,
+            f"Fewer than two {name} values in this episode: responder status not known yet.",
+            frozen,
+        )
     improved = [c for c in primary_changes if c.label == IMPROVED]
     worse = [c for c in primary_changes if c.label == WORSE]
     if improved and not worse:
-        return ResponderStatus(primary, "responder", True, improved[0],
-                               f"Responder on {name}: {improved[0].explanation}", frozen)
+        return ResponderStatus(
+            primary, "responder", True, improved[0], f"Responder on {name}: {improved[0].explanation}", frozen
+        )
     decided = worse[0] if worse else primary_changes[0]
-    return ResponderStatus(primary, "non-responder", False, decided,
-                           f"Not a responder on {name}: {decided.explanation}", frozen)
+    return ResponderStatus(
+        primary, "non-responder", False, decided, f"Not a responder on {name}: {decided.explanation}", frozen
+    )

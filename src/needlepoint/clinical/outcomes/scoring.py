@@ -186,8 +186,7 @@ def score(questionnaire: Questionnaire, answers: Mapping[str, object]) -> Score:
         raise InvalidAnswers(questionnaire.id, parsed.errors)
     values = parsed.values
     missing = tuple(
-        i.id for i in questionnaire.items
-        if i.required and i.id not in values and i.id not in parsed.not_applicable
+        i.id for i in questionnaire.items if i.required and i.id not in values and i.id not in parsed.not_applicable
     )
     method = questionnaire.scoring.method
     if method == "percent-of-answered":
@@ -235,8 +234,10 @@ def _too_many_missing(questionnaire: Questionnaire, missing: tuple[str, ...]) ->
     if limit is None or len(missing) <= limit:
         return None
     allowed = "no item" if limit == 0 else f"at most {limit} item{'s' if limit > 1 else ''}"
-    return (f"{len(missing)} of {len(questionnaire.items)} items are unanswered "
-            f"({', '.join(missing)}); {questionnaire.short_title} is scored with {allowed} unanswered")
+    return (
+        f"{len(missing)} of {len(questionnaire.items)} items are unanswered "
+        f"({', '.join(missing)}); {questionnaire.short_title} is scored with {allowed} unanswered"
+    )
 
 
 def _nothing_answered(questionnaire: Questionnaire) -> str:
@@ -276,8 +277,11 @@ def _mean(questionnaire: Questionnaire, values: Mapping[str, int]) -> _Result:
     needed = questionnaire.scoring.min_answered or 1
     if len(values) < needed:
         what = "activity is" if len(values) == 1 else "activities are"
-        return None, {}, (f"{len(values)} {what} named and rated; {questionnaire.short_title} "
-                          f"is scored with at least {needed}")
+        return (
+            None,
+            {},
+            (f"{len(values)} {what} named and rated; {questionnaire.short_title} is scored with at least {needed}"),
+        )
     return sum(values.values()) / len(values), {}, None
 
 
@@ -298,8 +302,9 @@ def _subscale_percent_mean(questionnaire: Questionnaire, values: Mapping[str, in
         needed = max(1, math.ceil(fraction * len(items) - 1e-9))
         if len(used) < needed:
             subscales[sub.id] = None
-            short.append(f"{sub.label.lower()} has {len(used)} of {len(items)} items answered and applicable "
-                         f"(needs {needed})")
+            short.append(
+                f"{sub.label.lower()} has {len(used)} of {len(items)} items answered and applicable (needs {needed})"
+            )
             continue
         possible = sum(i.max_value for i in used)
         subscales[sub.id] = sum(values[i.id] for i in used) / possible * 100

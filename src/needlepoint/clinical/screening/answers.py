@@ -52,6 +52,36 @@ QUESTION_IDS: tuple[str, ...] = (
 )
 
 
+QUESTION_LABELS: Mapping[str, str] = {
+    "age_years": "age",
+    "pregnant": "pregnancy",
+    "pregnancy_trimester": "trimester",
+    "needle_phobia": "fear of needles",
+    "willing": "wants dry needling",
+    "able_to_consent": "able to consent",
+    "guardian_consent": "parent's or guardian's consent",
+    "acute_illness": "unwell today",
+    "prior_adverse_reaction": "past reaction to needling or an injection",
+    "anticoagulants": "blood-thinning medicine",
+    "bleeding_disorder": "bleeding disorder",
+    "lymphoedema": "lymphoedema",
+    "lymph_node_removal": "lymph nodes removed",
+    "local_infection": "infected or inflamed skin",
+    "immunocompromised": "weakened immunity",
+    "diabetes": "diabetes",
+    "vascular_disease": "circulation problems",
+    "heart_valve_disease": "heart valve disease",
+    "epilepsy": "epilepsy",
+    "pacemaker_or_icd": "pacemaker or defibrillator",
+    "metal_implant": "metal implants",
+    "metal_allergy": "metal allergy",
+    "chest_surgery": "chest or lung surgery",
+    "lung_disease": "lung disease",
+    "recent_surgery": "recent surgery",
+    "frail": "frail or very low weight",
+}
+
+
 class ScreeningInputError(ValueError):
     """Bad answers or plan. ``errors`` maps each field path to its problems."""
 

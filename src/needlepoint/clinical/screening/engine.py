@@ -1,5 +1,9 @@
 """Evaluate screening answers (and an optional plan) into the contract's result.
 
+A question left blank is unknown, not "no": each rule that reads it is tried again with the answer
+that needs most care, and what that would block is blocked by an absolute ``<rule>-unanswered``
+finding that only an answer lifts (``rules.unanswered_hit``).
+
 ``status`` is ``contraindicated`` when an absolute rule applies to the whole patient, otherwise
 ``precautions`` when any rule applies, otherwise ``clear``. Blocks and regions to avoid come from
 the rules that applied; a relative finding the clinician has overridden (with a reason, kept by the
@@ -13,7 +17,18 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from needlepoint.clinical.screening.answers import Plan, ScreeningInputError, validate_answers, validate_plan
-from needlepoint.clinical.screening.rules import RULES, RULES_BY_ID, Block, Context, Hit, Placed, Rule
+from needlepoint.clinical.screening.rules import (
+    RULES,
+    RULES_BY_ID,
+    Block,
+    Context,
+    Hit,
+    Placed,
+    Rule,
+    blank,
+    unanswered_hit,
+    unanswered_rule,
+)
 from needlepoint.knowledge import Knowledge, load_knowledge
 
 Status = Literal["contraindicated", "precautions", "clear"]
@@ -55,6 +70,11 @@ class Result:
             "blocked_electrical_stimulation": self.blocked_electrical_stimulation,
             "avoid_regions": [{"region": r, "side": s} for r, s in self.avoid_regions],
         }
+
+    @property
+    def unanswered_questions(self) -> tuple[str, ...]:
+        """Blank questions that hold needling back until they are answered (in rule order)."""
+        return tuple(dict.fromkeys(q for f in self.findings if f.rule.for_blank_answers for q in f.rule.asks))
 
     @property
     def overridable(self) -> tuple[Finding, ...]:
@@ -114,6 +134,12 @@ def evaluate(answers: Any, plan: Any = None, *, kb: Knowledge | None = None, ove
         hit = rule.check(context)
         if hit is not None:
             findings.append(Finding(rule, hit))
+            continue
+        questions = blank(clean, rule)
+        if questions:
+            hit = unanswered_hit(rule, context, questions)
+            if hit is not None:
+                findings.append(Finding(unanswered_rule(rule, questions), hit))
     return result_with_overrides(_assemble(tuple(findings), frozenset()), overrides)
 
 

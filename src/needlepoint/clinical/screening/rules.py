@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from needlepoint.clinical.screening.answers import Area, Plan
+from needlepoint.clinical.screening.answers import AREA_LISTS, QUESTION_LABELS, REGION_LISTS, Area, Plan
 from needlepoint.knowledge import Knowledge
 
 Severity = Literal["absolute", "relative", "note"]
@@ -101,6 +101,11 @@ class Rule:
     clinician_message: str
     source: str
     check: Callable[[Context], Hit | None] = field(repr=False, compare=False)
+    # The questions this rule reads. A question left blank (null) is unknown, not "no": the rule
+    # is tried again with the answer that needs most care (UNKNOWN_MEANS), see unanswered_finding.
+    asks: tuple[str, ...] = ()
+    # True for the stand-in of a rule whose questions were left blank (see unanswered_rule).
+    for_blank_answers: bool = False
 
 
 def _when(condition: Callable[[Context], bool]) -> Callable[[Context], Hit | None]:
@@ -178,7 +183,7 @@ def _pneumothorax(ctx: Context) -> Hit | None:
     if not factors:
         return None
     detail = "Risk factors: " + ", ".join(f"{name} (adjusted odds ratio {ratio})" for name, ratio in factors) + "."
-    blocked = ctx.muscles_where(lambda m: m.over_chest_wall, "over the chest wall, with pneumothorax risk factors")
+    blocked = ctx.muscles_where(lambda m: m.near_lung, "over the chest wall, with pneumothorax risk factors")
     return Hit(detail=detail, blocked=blocked)
 
 
@@ -198,25 +203,11 @@ def _recent_surgery(ctx: Context) -> Hit | None:
     return _area_rule("recent_surgery", "a surgical site from the last 3 months")(ctx)
 
 
-SAFETY_QUESTIONS = (
-    "needle_phobia",
-    "willing",
-    "able_to_consent",
-    "acute_illness",
-    "prior_adverse_reaction",
-    "anticoagulants",
-    "bleeding_disorder",
-    "pregnant",
-    "pacemaker_or_icd",
-    "lymphoedema",
-    "chest_surgery",
-    "lung_disease",
-)
-
-
 def _unanswered(ctx: Context) -> Hit | None:
-    missing = [q for q in SAFETY_QUESTIONS if q in ctx.answers and ctx.answers[q] is None]
-    return Hit(detail="Not answered: " + ", ".join(missing) + ".") if missing else None
+    missing = [q for q, value in ctx.answers.items() if value is None]
+    return (
+        Hit(detail="Not answered: " + ", ".join(QUESTION_LABELS.get(q, q) for q in missing) + ".") if missing else None
+    )
 
 
 RULES: tuple[Rule, ...] = (
@@ -228,6 +219,7 @@ RULES: tuple[Rule, ...] = (
         "Severe needle phobia: do not needle.",
         "ahpcsa-bn121",
         _when(lambda c: c.answers.get("needle_phobia") == "severe"),
+        asks=("needle_phobia",),
     ),
     Rule(
         "needle-fear-mild",
@@ -246,6 +238,7 @@ RULES: tuple[Rule, ...] = (
         "Patient does not want dry needling: do not needle.",
         "ahpcsa-bn121",
         _when(lambda c: c.answers.get("willing") is False),
+        asks=("willing",),
     ),
     Rule(
         "unable-to-consent",
@@ -255,6 +248,7 @@ RULES: tuple[Rule, ...] = (
         "Patient cannot give informed consent (communication or cognition): do not needle.",
         "ahpcsa-bn121",
         _when(lambda c: c.answers.get("able_to_consent") is False),
+        asks=("able_to_consent",),
     ),
     Rule(
         "minor-without-guardian",
@@ -264,6 +258,7 @@ RULES: tuple[Rule, ...] = (
         "Under 18 without a parent's or guardian's consent: do not needle.",
         "mcevoy-2012",
         _when(lambda c: _minor(c) and c.answers.get("guardian_consent") is not True),
+        asks=("age_years", "guardian_consent"),
     ),
     Rule(
         "child",
@@ -282,6 +277,7 @@ RULES: tuple[Rule, ...] = (
         "Acute illness, fever or medical emergency today: do not needle.",
         "mcevoy-2012",
         _when(lambda c: c.yes("acute_illness")),
+        asks=("acute_illness",),
     ),
     Rule(
         "prior-adverse-reaction",
@@ -291,6 +287,7 @@ RULES: tuple[Rule, ...] = (
         "Previous abnormal reaction to needling or injection: do not needle.",
         "ahpcsa-bn121",
         _when(lambda c: c.yes("prior_adverse_reaction")),
+        asks=("prior_adverse_reaction",),
     ),
     Rule(
         "anticoagulants-deep-muscle",
@@ -300,6 +297,7 @@ RULES: tuple[Rule, ...] = (
         "Anticoagulant or antiplatelet medicine, or a clotting disorder: do not needle muscles where bleeding cannot be controlled by pressure.",
         "ahpcsa-bn121",
         _anticoagulated,
+        asks=("anticoagulants", "bleeding_disorder"),
     ),
     Rule(
         "bleeding-tendency",
@@ -318,6 +316,7 @@ RULES: tuple[Rule, ...] = (
         "Lymphoedema: never needle the affected limb or area.",
         "ahpcsa-bn121",
         _area_rule("lymphoedema", "a limb or area with lymphoedema"),
+        asks=("lymphoedema",),
     ),
     Rule(
         "lymph-node-removal",
@@ -327,6 +326,7 @@ RULES: tuple[Rule, ...] = (
         "Area drained by removed lymph nodes: relative contraindication; avoid unless clearly justified.",
         "ahpcsa-bn121",
         _area_rule("lymph_node_removal", "drained by removed lymph nodes"),
+        asks=("lymph_node_removal",),
     ),
     Rule(
         "local-infection",
@@ -336,6 +336,7 @@ RULES: tuple[Rule, ...] = (
         "Local infection or inflammation: do not needle through it.",
         "nzasa-codes",
         _area_rule("local_infection", "infected or inflamed tissue"),
+        asks=("local_infection",),
     ),
     Rule(
         "immunocompromised",
@@ -390,6 +391,7 @@ RULES: tuple[Rule, ...] = (
         "Uncontrolled epilepsy: no electrical stimulation.",
         "acupuntura-electroacupuncture",
         lambda c: Hit(blocks_electrical_stimulation=True) if c.answers.get("epilepsy") == "uncontrolled" else None,
+        asks=("epilepsy",),
     ),
     Rule(
         "estim-pacemaker",
@@ -399,6 +401,7 @@ RULES: tuple[Rule, ...] = (
         "Pacemaker or implanted defibrillator: no electrical stimulation.",
         "acupuntura-electroacupuncture",
         lambda c: Hit(blocks_electrical_stimulation=True) if c.yes("pacemaker_or_icd") else None,
+        asks=("pacemaker_or_icd",),
     ),
     Rule(
         "estim-metal-implant",
@@ -426,6 +429,7 @@ RULES: tuple[Rule, ...] = (
         "Pregnancy: relative contraindication; avoid abdominal and sacral points (BL31-34) and LI4, SP6, BL60, BL67, LV3; no strong electrical stimulation; written consent.",
         "aacp-2012",
         _pregnancy,
+        asks=("pregnant",),
     ),
     Rule(
         "pneumothorax-risk",
@@ -435,6 +439,7 @@ RULES: tuple[Rule, ...] = (
         "Pneumothorax risk factors: needling over the chest wall only with a shallow, tangential technique, or not at all.",
         "lin-2019",
         _pneumothorax,
+        asks=("chest_surgery", "lung_disease"),
     ),
     Rule(
         "frailty",
@@ -453,16 +458,96 @@ RULES: tuple[Rule, ...] = (
         "Recent surgical site (3 months): treat as healing tissue to avoid. The sources name inflamed tissue, not surgery as such.",
         "nzasa-codes",
         _recent_surgery,
+        asks=("recent_surgery",),
     ),
     Rule(
         "unanswered-safety-questions",
         "note",
         "advice",
-        "Some safety questions were left blank; your clinician will ask you about them.",
-        "Safety questions left unanswered: ask before needling.",
+        "Some questions were left blank; your clinician will ask you about them.",
+        "Questions left unanswered: ask before needling.",
         "kearns-2019",
         _unanswered,
     ),
 )
 
-RULES_BY_ID: Mapping[str, Rule] = {rule.id: rule for rule in RULES}
+# --- unanswered questions ------------------------------------------------------------------
+# A blank safety answer is unknown, not "no" (spec/screening.md: null = "patient did not answer").
+# Each rule that blocks something is tried again with the answer that needs most care in place of
+# each blank; what that would block is blocked, by an absolute finding "<rule>-unanswered" that no
+# override lifts: only an answer does. A blank list of areas (where is the lymphoedema?) cannot be
+# placed, so it stops needling for the whole patient until it is answered.
+
+EVERYWHERE = "everywhere"
+UNKNOWN_MEANS: Mapping[str, Any] = {
+    "needle_phobia": "severe",
+    "willing": False,
+    "able_to_consent": False,
+    "age_years": 0,
+    "guardian_consent": False,
+    "acute_illness": True,
+    "prior_adverse_reaction": True,
+    "anticoagulants": True,
+    "bleeding_disorder": True,
+    "pregnant": True,
+    "pacemaker_or_icd": True,
+    "epilepsy": "uncontrolled",
+    "chest_surgery": True,
+    "lung_disease": ("emphysema",),
+    **{key: EVERYWHERE for key in (*AREA_LISTS, *REGION_LISTS)},
+}
+UNANSWERED_SOURCE = "kearns-2019"
+
+
+def blank(answers: Mapping[str, Any], rule: Rule) -> tuple[str, ...]:
+    """The rule's questions that were asked and left blank."""
+    return tuple(q for q in rule.asks if q in answers and answers[q] is None)
+
+
+def labels(questions: Iterable[str]) -> str:
+    return ", ".join(QUESTION_LABELS.get(q, q) for q in questions)
+
+
+def unanswered_rule(rule: Rule, questions: tuple[str, ...]) -> Rule:
+    """The absolute rule that stands in for ``rule`` while ``questions`` are blank."""
+    unplaced = any(UNKNOWN_MEANS.get(q) == EVERYWHERE for q in questions)
+    scope: Scope = "patient" if unplaced or rule.scope == "patient" else rule.scope
+    what = labels(questions)
+    effect = (
+        "no needling until it is answered"
+        if scope == "patient"
+        else "what that answer would rule out is blocked until it is answered"
+    )
+    return Rule(
+        f"{rule.id}-unanswered",
+        "absolute",
+        scope,
+        f"A safety question was left blank ({what}). Your clinician will ask you about it before any needling.",
+        f"Not answered: {what}. Treated as the answer that needs most care, so {effect}. {rule.clinician_message}",
+        rule.source,
+        rule.check,
+        questions,
+        True,
+    )
+
+
+def unanswered_hit(rule: Rule, ctx: Context, questions: tuple[str, ...]) -> Hit | None:
+    """What ``rule`` would find were its blank questions answered with the most care."""
+    if any(UNKNOWN_MEANS.get(q) == EVERYWHERE for q in questions):
+        return Hit()
+    worst = {**ctx.answers, **{q: UNKNOWN_MEANS[q] for q in questions}}
+    hit = rule.check(Context(worst, ctx.plan, ctx.kb))
+    if hit is None:
+        return None
+    prefix = f"not answered ({labels(questions)}): "
+    return Hit(
+        blocked=tuple(Block(b.muscle, b.side, prefix + b.reason) for b in hit.blocked),
+        avoid=hit.avoid,
+        blocks_electrical_stimulation=hit.blocks_electrical_stimulation,
+    )
+
+
+UNANSWERED_RULES: Mapping[str, Rule] = {
+    f"{rule.id}-unanswered": unanswered_rule(rule, rule.asks) for rule in RULES if rule.asks
+}
+RULES_BY_ID: Mapping[str, Rule] = {**{rule.id: rule for rule in RULES}, **UNANSWERED_RULES}

@@ -46,12 +46,14 @@ from needlepoint.visits.services.notes import (
     start_visit,
     update_visit,
 )
+from needlepoint.visits.services.safety import PatientPlanCheck, check_plan, check_plan_for_patient
 from needlepoint.visits.services.signing import add_addendum, record_needle_counts, sign_visit, signing_problems
 from needlepoint.visits.services.summary import VisitSummary, episode_summary, visit_summary
 
 __all__ = [
     "EntryFinding",
     "InsertionResult",
+    "PatientPlanCheck",
     "UnacknowledgedWarnings",
     "VisitSummary",
     "add_addendum",
@@ -60,6 +62,8 @@ __all__ = [
     "add_finding",
     "add_insertion",
     "check_insertion",
+    "check_plan",
+    "check_plan_for_patient",
     "clinic_admins",
     "close_episode",
     "copy_forward",

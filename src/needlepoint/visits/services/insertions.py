@@ -30,12 +30,14 @@ from django.utils import timezone
 
 from needlepoint.accounts.models import PractitionerProfile, User
 from needlepoint.audit import services as audit
+from needlepoint.clinical import plan_check
 from needlepoint.clinical.credentials import Certification, Credentials, check_practitioner
-from needlepoint.clinical.depth import check_depth
-from needlepoint.clinical.needling import check_screening_blocks, check_single_use
+from needlepoint.clinical.needling import check_single_use
+from needlepoint.clinical.plan_check import PatientMeasures, PlannedInsertion, screening_for
 from needlepoint.clinical.safety import SafetyFinding
-from needlepoint.clinical.screening import Result, ScreeningInputError, evaluate, result_with_overrides
+from needlepoint.clinical.screening import Result, ScreeningInputError
 from needlepoint.errors import Conflict, InvalidInput
+from needlepoint.patients.models import Patient
 from needlepoint.patients.readiness import readiness
 from needlepoint.screening import services as screening
 from needlepoint.visits.models import NeedleInsertion, Visit
@@ -68,13 +70,33 @@ INSERTION_FIELDS = (
     "estim_pulse_width_us",
     "estim_intensity_ma",
     "estim_minutes",
+    "needles_used",
     "needle_lots",
     "ultrasound_guided",
 )
-REQUIRED = ("muscle", "side", "technique", "needle_diameter_mm", "needle_length_mm", "manipulation")
+REQUIRED = ("muscle", "side", "technique", "needle_diameter_mm", "needle_length_mm", "manipulation", "needles_used")
 ESTIM_FIELDS = ("estim_frequency_hz", "estim_pulse_width_us", "estim_intensity_ma", "estim_minutes")
+# Which field of the entry a safety finding is about, for the form (by the finding's code).
+ENTRY_FIELDS = {
+    "screening-contraindicated": "patient",
+    "screening-no-electrical-stimulation": "electrical_stimulation",
+    "technique-not-suited": "technique",
+    "superficial-too-deep": "depth_mm",
+    "depth-beyond-needle": "depth_mm",
+    "too-deep-for-muscle": "depth_mm",
+    "needle-too-long": "needle_length_mm",
+    "chest-wall-depth": "depth_mm",
+    "chest-wall-needle-length": "needle_length_mm",
+    "chest-wall-depth-unknown": "depth_mm",
+    "chest-wall-no-estimate": "depth_mm",
+    "pleura-estimate-outside-range": "depth_mm",
+    "pleura-estimate": "depth_mm",
+    "lung-depth-not-published": "depth_mm",
+}
 MAX_LOTS = 50
 MAX_LOT_LENGTH = 40
+MAX_NEEDLES = 50  # the model's MAX_NEEDLES_PER_ENTRY (its field validators say the same)
+NEEDLES_MESSAGE = f"the number of needles used in this muscle and side: a whole number from 1 to {MAX_NEEDLES}"
 
 
 @dataclass(frozen=True)
@@ -118,8 +140,30 @@ class InsertionResult:
 # --- input ----------------------------------------------------------------------------------
 
 
+def _needles(value: Any) -> int | None:
+    """A count of needles (1..MAX_NEEDLES, a whole number or its digits as text), else None."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_NEEDLES:
+        return None
+    return value
+
+
+def _distinct_lots(lots: Sequence[str]) -> list[str]:
+    """The boxes the needles came from: each lot once, in the order given (a lot is a box, not a
+    needle, so two needles from one box share it)."""
+    from needlepoint.clinical.needling import distinct_lots  # local: the module's imports are being reworked
+
+    return distinct_lots(lots)
+
+
 def _apply(entry: NeedleInsertion, data: Mapping[str, Any]) -> None:
-    """Copy the input onto the entry, or InvalidInput naming every bad field."""
+    """Copy the input onto the entry, or InvalidInput naming every bad field.
+
+    ``needles_used`` is how many needles went into this muscle and side (1..50); ``needle_lots``
+    the lot numbers of the boxes they came from, kept once each in the order given (a repeated lot
+    is the same box, not an error), and no more lots than needles.
+    """
     errors = unknown_fields(data, INSERTION_FIELDS)
     muscle = data.get("muscle", entry.muscle_id)
     side = data.get("side", entry.side)
@@ -127,16 +171,25 @@ def _apply(entry: NeedleInsertion, data: Mapping[str, Any]) -> None:
     for flag in ("electrical_stimulation", "ultrasound_guided"):
         if flag in data and not isinstance(data[flag], bool):
             errors[flag] = ["must be true or false"]
+    needles = _needles(data.get("needles_used", entry.needles_used))
+    if needles is None:
+        errors["needles_used"] = [NEEDLES_MESSAGE]
     lots = data.get("needle_lots", entry.needle_lots)
     if not isinstance(lots, list | tuple) or len(lots) > MAX_LOTS:
-        errors["needle_lots"] = [f"a list of at most {MAX_LOTS} lot numbers, one for each needle"]
+        errors["needle_lots"] = [f"a list of at most {MAX_LOTS} lot numbers (the boxes the needles came from)"]
     elif any(not isinstance(lot, str) or len(lot.strip()) > MAX_LOT_LENGTH for lot in lots):
         errors["needle_lots"] = [f"each lot number is text of at most {MAX_LOT_LENGTH} characters"]
+    elif needles is not None and (count := len(_distinct_lots(lots))) > needles:
+        errors["needle_lots"] = [
+            f"{count} different lots for {needles} needle{'' if needles == 1 else 's'}: each needle comes from one "
+            "box, so list each box's lot once, or correct the number of needles"
+        ]
+    own = ("muscle", "side", "needles_used", "needle_lots")
     for key in INSERTION_FIELDS:
-        if key in data and key not in ("muscle", "side", "needle_lots") and key not in errors:
+        if key in data and key not in own and key not in errors:
             value = data[key]
             setattr(entry, key, "" if key == "approach" and value is None else value)
-    exclude = ["visit", "recorded_by", "muscle_id", "side", "needle_lots", "acknowledgements", *errors]
+    exclude = ["visit", "recorded_by", "muscle_id", "side", *own[2:], "acknowledgements", *errors]
     problems = validation_errors(entry, exclude=exclude)
     for key in ESTIM_FIELDS:
         given = getattr(entry, key) is not None
@@ -149,7 +202,8 @@ def _apply(entry: NeedleInsertion, data: Mapping[str, Any]) -> None:
     if errors:
         raise InvalidInput(errors)
     entry.muscle_id, entry.side = muscle, side
-    entry.needle_lots = [lot.strip() for lot in lots]
+    entry.needles_used = needles
+    entry.needle_lots = _distinct_lots(lots)
     duplicate = (
         NeedleInsertion.objects.filter(visit_id=entry.visit_id, muscle_id=muscle, side=side)
         .exclude(pk=entry.pk)
@@ -179,72 +233,71 @@ def credentials_of(user: User) -> Credentials:
     )
 
 
-def screening_results(visit: Visit, muscle: str, side: str, estim: bool) -> list[Result]:
-    """The screening in force: as stored, and re-applied with this entry as the plan."""
-    stored = screening.latest(visit.patient)
+def screening_results(patient: Patient, insertion: PlannedInsertion) -> list[Result]:
+    """The screening in force: as stored, and today's rules on the stored answers with this entry as
+    the plan (less the clinician's overrides)."""
+    stored = screening.latest(patient)
     if stored is None:
         return []
-    overridden = screening.overridden_rules(stored)
-    plan = {"targets": [{"muscle": muscle, "side": side}], "electrical_stimulation": estim}
-    base = evaluate(stored.answers, plan)
-    relative = {f.rule.id for f in base.overridable}
     return [
         screening.effective_result(stored),
-        result_with_overrides(base, [r for r in overridden if r in relative]),
+        screening_for(stored.answers, insertion, screening.overridden_rules(stored)),
     ]
 
 
-def _depth_field(code: str) -> str:
-    return "needle_length_mm" if "length" in code or "too-long" in code else "depth_mm"
-
-
-def _unique(found: Iterable[EntryFinding]) -> list[EntryFinding]:
-    seen: dict[tuple[str, str], EntryFinding] = {}
-    for item in found:
-        seen.setdefault((item.code, item.message), item)
-    return list(seen.values())
+def _entry_field(code: str) -> str:
+    """Which field of the entry a finding is about (for the form)."""
+    return ENTRY_FIELDS.get(code, "muscle")
 
 
 def _as_float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def entry_findings(actor: User, visit: Visit, entry: NeedleInsertion) -> list[EntryFinding]:
-    """Every safety finding for this entry by this practitioner today (pure checks, gathered)."""
-    patient = visit.patient
-    found = [EntryFinding("practitioner", f) for f in check_practitioner(credentials_of(actor), visit.visit_date)]
+def checks_for_patient(patient: Patient, insertion: PlannedInsertion, position: str | None) -> list[SafetyFinding]:
+    """The one plan check for this patient: their measures and the screening in force."""
     try:
-        results = screening_results(visit, entry.muscle_id, entry.side, entry.electrical_stimulation)
+        results = screening_results(patient, insertion)
     except (ScreeningInputError, InvalidInput):
-        results = []
-        found.append(
-            EntryFinding(
-                "patient",
-                SafetyFinding(
-                    "screening-unreadable",
-                    "block",
-                    "The stored screening cannot be read with today's questionnaire: screen the patient again.",
-                    "ahpcsa-bn121",
-                ),
-            )
+        unreadable = SafetyFinding(
+            "screening-unreadable",
+            "block",
+            "The stored screening cannot be read with today's questionnaire: screen the patient again.",
+            "ahpcsa-bn121",
         )
-    for result in results:
-        for f in check_screening_blocks(result, entry.muscle_id, entry.side, entry.electrical_stimulation):
-            field = "electrical_stimulation" if "electrical" in f.code else "muscle"
-            found.append(EntryFinding(field, f))
-    weight = _as_float(patient.weight_kg)
-    bmi = _as_float(patient.bmi)
-    depth = check_depth(
-        entry.muscle_id,
+        return [
+            unreadable,
+            *plan_check.check_insertion(insertion, patient=patient_measures(patient), position=position, screening=[]),
+        ]
+    return plan_check.check_insertion(
+        insertion, patient=patient_measures(patient), position=position, screening=results
+    )
+
+
+def patient_measures(patient: Patient) -> PatientMeasures:
+    return PatientMeasures(
+        weight_kg=_as_float(patient.weight_kg),
+        height_cm=_as_float(patient.height_cm),
+        sex=patient.sex or None,
+        age_years=patient.age,
+    )
+
+
+def entry_findings(actor: User, visit: Visit, entry: NeedleInsertion) -> list[EntryFinding]:
+    """Every safety finding for this entry by this practitioner today: the practitioner's checks,
+    then the one plan check (``clinical.plan_check.check_insertion``), then single use."""
+    found = [EntryFinding("practitioner", f) for f in check_practitioner(credentials_of(actor), visit.visit_date)]
+    insertion = PlannedInsertion(
+        muscle=entry.muscle_id,
+        side=entry.side,
         technique=entry.technique,  # type: ignore[arg-type]
         depth_mm=_as_float(entry.depth_mm),
         needle_length_mm=_as_float(entry.needle_length_mm),
-        weight_kg=weight,
-        bmi=bmi,
+        electrical_stimulation=bool(entry.electrical_stimulation),
     )
-    found += [EntryFinding(_depth_field(f.code), f) for f in depth]
+    found += [EntryFinding(_entry_field(f.code), f) for f in checks_for_patient(visit.patient, insertion, None)]
     found += [EntryFinding("needle_lots", f) for f in check_single_use(list(entry.needle_lots))]
-    return _unique(found)
+    return found
 
 
 def require_ready(visit: Visit) -> None:

@@ -83,8 +83,9 @@ def last_visit(episode: Any) -> Visit | None:
 def copy_forward(actor: User, episode_id: Any, *, visit_date: dt.date | None = None) -> Visit:
     """A new draft from the episode's last visit: its pain drawing, findings and needle log.
 
-    Not copied: needle lot numbers, twitch-response counts, pain ratings, adverse events, needle
-    counts, free text, acknowledgements. Copied needle-log entries are not yet confirmed: each must
+    Copied with each needle-log entry: how many needles it used (to be confirmed or changed).
+    Not copied: needle lot numbers, twitch-response counts, pain ratings, adverse events, the
+    needles opened and removed, free text, acknowledgements. Copied needle-log entries are not yet confirmed: each must
     be confirmed (``update_insertion``, which runs today's safety checks) or removed before signing.
     """
     episode = find_episode(actor, episode_id)
@@ -130,6 +131,7 @@ def copy_forward(actor: User, episode_id: Any, *, visit_date: dt.date | None = N
             estim_intensity_ma=n.estim_intensity_ma,
             estim_minutes=n.estim_minutes,
             ultrasound_guided=n.ultrasound_guided,
+            needles_used=n.needles_used,
             needle_lots=[],
             ltr_count=None,
             acknowledgements=[],

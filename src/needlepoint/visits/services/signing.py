@@ -1,10 +1,12 @@
 """Signing a note, and the addenda that correct it afterwards.
 
 A note can be signed when every needle opened is accounted for (the count of needles opened equals
-the count removed and disposed of: ``clinical.needling.needle_count_problem``) and every needle-log
-entry copied forward has been confirmed (its safety checks ran in this visit). Otherwise signing
+the count removed and disposed of, and the needle log lists no more needles than were opened, by
+the sum of its entries' ``needles_used``: ``clinical.needling.needle_count_problem``) and every
+needle-log entry copied forward has been confirmed (its safety checks ran in this visit). Otherwise signing
 is refused with :class:`Conflict` naming each reason, and nothing changes. At signing the billing
-codes (CPT from the distinct muscles needled, ICD-10-CM from the episode) are frozen on the note.
+codes (CPT from the muscles needled as clinical/billing.py counts them, ICD-10-CM from the episode)
+are frozen on the note.
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ def _counts(opened: Any, removed: Any) -> tuple[int, int]:
     return counts
 
 
+def needles_logged(visit: Visit) -> int:
+    """How many needles the needle log lists: the sum of its entries' ``needles_used`` (lots are
+    boxes, not needles, and are not counted)."""
+    return sum(entry.needles_used for entry in visit.insertions.all())
+
+
 def signing_problems(visit: Visit, needles_opened: int | None = None, needles_removed: int | None = None) -> list[str]:
     """Why this note cannot be signed yet (empty: it can). Counts default to those stored."""
     if visit.is_signed:
@@ -53,7 +61,7 @@ def signing_problems(visit: Visit, needles_opened: int | None = None, needles_re
     if opened is None or removed is None:
         problems.append("Count the needles opened and the needles removed and disposed of.")
     else:
-        logged = sum(len(entry.needle_lots) for entry in visit.insertions.all())
+        logged = needles_logged(visit)
         problem = needle_count_problem(opened, removed, logged)
         if problem:
             problems.append(f"Needle count: {problem}")

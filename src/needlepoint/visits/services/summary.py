@@ -12,8 +12,9 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from needlepoint.clinical.billing import cpt_codes
+from needlepoint.clinical.billing import count_muscles
 from needlepoint.clinical.needling import needle_count_problem
+from needlepoint.consent.content import short_citation
 from needlepoint.visits.models import Visit
 from needlepoint.visits.services.common import display_name, kb
 from needlepoint.visits.services.signing import signing_problems
@@ -60,7 +61,8 @@ class InsertionSummary:
     estim_pulse_width_us: int | None
     estim_intensity_ma: Decimal | None
     estim_minutes: int | None
-    needle_lots: list[str]
+    needles_used: int
+    needle_lots: list[str]  # the distinct lots (boxes) the needles came from
     ultrasound_guided: bool
     acknowledgements: list[dict[str, Any]]
     confirmed: bool
@@ -120,6 +122,14 @@ class EpisodeSummary:
 
 
 @dataclass(frozen=True)
+class BillingRuleSummary:
+    id: str
+    text: str
+    sources: list[str]  # short citations
+    confirmed: bool
+
+
+@dataclass(frozen=True)
 class VisitSummary:
     id: uuid.UUID
     version: int
@@ -142,6 +152,7 @@ class VisitSummary:
     addenda: list[AddendumSummary]
     needles_opened: int | None
     needles_removed: int | None
+    needles_logged: int  # the sum of the entries' needles_used
     needle_count_problem: str | None
     signing_problems: list[str]
     muscles_needled: int
@@ -154,9 +165,33 @@ class VisitSummary:
     signed_at: dt.datetime | None
     signed_by: str
     warnings_acknowledged: int = field(default=0)
+    #: How the CPT code follows from the needle log, and the counting rules it needed (with sources).
+    billing_basis: str = ""
+    billing_rules: list[BillingRuleSummary] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _billing(visit: Visit, needled: list[tuple[str, str]]) -> tuple[int, list[str], str, list[BillingRuleSummary]]:
+    """(muscles counted, CPT codes, how they follow from the log, the counting rules used). A signed
+    note keeps the codes frozen at signing; if today's rules would give others, the basis says so."""
+    counted = count_muscles(needled, kb().muscles)
+    basis = counted.basis()
+    codes = counted.codes
+    if visit.is_signed:
+        codes = list(visit.cpt_codes)
+        if codes != counted.codes:
+            frozen = f"CPT {', '.join(codes)}" if codes else "no CPT code"
+            basis = f"Billed at signing as {frozen} (codes are frozen at signing). Counted by today's rules: {basis}"
+    references = kb().references
+    rules = [
+        BillingRuleSummary(
+            rule.id, rule.text, [short_citation(references.get(s), s) for s in rule.sources], rule.confirmed
+        )
+        for rule in counted.rules
+    ]
+    return counted.count, codes, basis, rules
 
 
 def _icd_label(condition_id: str, code: str) -> str:
@@ -197,8 +232,10 @@ def visit_summary(visit: Visit) -> VisitSummary:
     patient = visit.patient
     insertions = list(visit.insertions.select_related("recorded_by"))
     needled = [(i.muscle_id, i.side) for i in insertions]
+    logged = sum(i.needles_used for i in insertions)
+    muscles_counted, codes, basis, rules = _billing(visit, needled)
     counted = (
-        needle_count_problem(visit.needles_opened, visit.needles_removed)
+        needle_count_problem(visit.needles_opened, visit.needles_removed, logged)
         if visit.needles_opened is not None and visit.needles_removed is not None
         else None
     )
@@ -255,6 +292,7 @@ def visit_summary(visit: Visit) -> VisitSummary:
                 estim_pulse_width_us=i.estim_pulse_width_us,
                 estim_intensity_ma=i.estim_intensity_ma,
                 estim_minutes=i.estim_minutes,
+                needles_used=i.needles_used,
                 needle_lots=list(i.needle_lots),
                 ultrasound_guided=i.ultrasound_guided,
                 acknowledgements=list(i.acknowledgements),
@@ -287,10 +325,11 @@ def visit_summary(visit: Visit) -> VisitSummary:
         addenda=[AddendumSummary(a.pk, a.text, a.author_name, a.created_at) for a in visit.addenda.all()],
         needles_opened=visit.needles_opened,
         needles_removed=visit.needles_removed,
+        needles_logged=logged,
         needle_count_problem=counted,
         signing_problems=signing_problems(visit),
-        muscles_needled=len(set(needled)),
-        cpt_codes=list(visit.cpt_codes) if visit.is_signed else cpt_codes(needled),
+        muscles_needled=muscles_counted,
+        cpt_codes=codes,
         icd10_code=visit.icd10_code if visit.is_signed else episode.icd10_code,
         copied_from=visit.copied_from,
         created_at=visit.created_at,
@@ -299,4 +338,6 @@ def visit_summary(visit: Visit) -> VisitSummary:
         signed_at=visit.signed_at,
         signed_by=visit.signed_by_name,
         warnings_acknowledged=sum(len(i.acknowledgements) for i in insertions),
+        billing_basis=basis,
+        billing_rules=rules,
     )

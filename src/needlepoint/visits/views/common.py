@@ -97,8 +97,8 @@ def suggestions_for(summary: services.VisitSummary) -> list[Any]:
 
 
 def needles_used(summary: services.VisitSummary) -> int:
-    """A starting count of needles opened: one per lot recorded, at least one per entry."""
-    return sum(max(1, len(row.needle_lots)) for row in summary.insertions)
+    """A starting count of needles opened: the needles the log lists (each entry's needles_used)."""
+    return summary.needles_logged
 
 
 def common_lot(summary: services.VisitSummary) -> str:

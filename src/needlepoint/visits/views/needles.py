@@ -32,6 +32,7 @@ FIELD_WORDS = {
     "needle_diameter_mm": "the needle diameter",
     "needle_length_mm": "the needle length",
     "manipulation": "the manipulation",
+    "needles_used": "the number of needles used",
 }
 
 
@@ -76,6 +77,7 @@ def safety_context(
         return context
     context["blocks"] = [f for f in found if f.level == "block"]
     context["warnings"] = [f for f in found if f.level == "warning"]
+    context["notes"] = [f for f in found if f.level == "note"]
     context["checked"] = True
     return context
 
