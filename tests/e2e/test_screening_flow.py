@@ -44,7 +44,9 @@ def test_self_screen_then_clinician_overrides_with_reason(
     answer(page, "Have you ever had a lung disease?", "Yes")
     page.get_by_label("Emphysema").check()
     page.get_by_role("button", name="Send my answers").click()
-    expect(page.get_by_role("heading", name="Dry needling may be possible, with some care")).to_be_visible()
+    # Questions left blank are unknown, not "no": the result asks for them instead of a verdict.
+    expect(page.get_by_role("heading", name="We need a few more answers before we can say")).to_be_visible()
+    expect(page.locator(".unanswered-list")).to_contain_text("thins the blood")
 
     page.goto(f"{live_server.url}/portal/consent/")
     page.get_by_label("Your full name").fill("Pat Kowalski")

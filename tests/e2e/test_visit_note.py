@@ -1,5 +1,5 @@
 """The visit note end to end: a clinician documents a first visit from the pain drawing to the signed
-note (a depth warning acknowledged on the way), then a follow-up copied forward from it in at most 20
+note (a chest-wall entry blocked on the way), then a follow-up copied forward from it in at most 20
 UI actions; the PDFs open; the aftercare appears in the patient's portal; the signed note cannot be
 changed from its page."""
 
@@ -20,7 +20,7 @@ from needlepoint.consent import services as consent
 from needlepoint.consent.models import ConsentRecord, SigningMethod
 from needlepoint.patients.models import Patient
 from needlepoint.screening import services as screening
-from needlepoint.visits.models import Visit
+from needlepoint.visits.models import NeedleInsertion, Visit
 
 CLEAR = {
     "age_years": 40,
@@ -148,7 +148,8 @@ def first_visit(page: Page, live_server: Any, sign_in: Any, patient: Patient) ->
     findings.get_by_role("button", name="Add finding").click()
     expect(page.get_by_test_id("findings")).to_contain_text("Upper trapezius")
 
-    # Needle log: upper trapezius at 30 mm reaches 83% of the skin-to-pleura estimate: a warning.
+    # Needle log: upper trapezius with a 30 mm needle at 30 mm reaches the lower-bound depth to the
+    # pleura (22 mm for this 58.5 kg patient): blocked, with the reason; a 15 mm needle passes.
     page.get_by_label("Needle lot for this visit").fill("2411-07B")
     page.get_by_test_id("findings").get_by_role("button", name="Log needling").click()
     entry = page.locator("#entry-form")
@@ -156,15 +157,18 @@ def first_visit(page: Page, live_server: Any, sign_in: Any, patient: Patient) ->
     entry.get_by_label("Length (mm)").fill("30")
     entry.get_by_label("Depth (mm)").fill("30")
     entry.get_by_label("LTRs").fill("3")
-    warning = page.get_by_role("checkbox", name=re.compile("skin-to-pleura depth"))
-    expect(warning).to_be_visible()
+    blocked = page.get_by_test_id("safety-blocks")
+    expect(blocked).to_contain_text("reaches the lower-bound depth to the pleura")
+    expect(blocked).to_contain_text("chest-wall-needle-length")
+    assert not NeedleInsertion.objects.exists()
+    entry.get_by_label("Length (mm)").fill("15")
+    entry.get_by_label("Depth (mm)").fill("12")
+    expect(page.get_by_test_id("safety-ok")).to_be_visible()
+    expect(page.get_by_test_id("safety-note").first).to_contain_text("lower bound")
     entry.get_by_role("button", name="Log entry").click()
-    expect(page.get_by_text("Nothing was logged: tick each warning")).to_be_visible()
-    page.get_by_role("checkbox", name=re.compile("skin-to-pleura depth")).check()
-    page.locator("#entry-form").get_by_role("button", name="Log entry").click()
-    expect(page.get_by_test_id("needle-log")).to_contain_text("chest-wall-depth · acknowledged")
-    log_entry(page, "Levator scapulae", "30", "20")
-    log_entry(page, "Infraspinatus", "40", "25")
+    expect(page.get_by_test_id("needle-log")).to_contain_text("Upper trapezius")
+    log_entry(page, "Levator scapulae", "15", "12")
+    log_entry(page, "Infraspinatus", "15", "12")
     page.locator("#co-section").get_by_role("button", name="+ Exercise").click()
     expect(page.get_by_test_id("co-interventions")).to_contain_text("Exercise")
     nprs(page, "after", 3).click()
@@ -183,8 +187,7 @@ def first_visit(page: Page, live_server: Any, sign_in: Any, patient: Patient) ->
     expect(page.get_by_test_id("signed-banner")).to_contain_text("Signed by Alice Chen")
     summary = page.get_by_test_id("summary-line")
     expect(summary).to_contain_text("Needled: upper trapezius L, levator scapulae L, infraspinatus L")
-    expect(summary).to_contain_text("1 safety warning acknowledged · CPT 20561")
-    expect(page.get_by_test_id("acknowledged-warnings")).to_contain_text("acknowledged by Alice Chen")
+    expect(summary).to_contain_text("CPT 20561")
     return page.url
 
 
@@ -209,8 +212,7 @@ def test_first_visit_to_signed_note_then_follow_up_in_few_actions(
         pdf_opens(page, f"{note_url}{document}.pdf")
 
     # The follow-up, counted from the patient's page: copy forward, pain before, one lot, confirm the
-    # copied entries (today's checks run: the chest-wall warning is acknowledged again), pain after,
-    # needles removed, sign.
+    # copied entries (today's checks run again on each), pain after, needles removed, sign.
     page.goto(f"{live_server.url}/patients/{ready_patient.pk}/")
     act = Actions()
     act.click(page.get_by_role("button", name="Start follow-up from last visit"))
@@ -218,10 +220,6 @@ def test_first_visit_to_signed_note_then_follow_up_in_few_actions(
     act.click(nprs(page, "before", 5))
     act.fill(page.get_by_label("Needle lot for this visit"), "2411-09C")
     act.click(page.get_by_role("button", name="Confirm 3 copied entries"))
-    ack = page.get_by_role("checkbox", name=re.compile("skin-to-pleura depth"))
-    expect(ack).to_be_visible()
-    act.check(ack)
-    act.click(page.get_by_role("button", name="Confirm Upper trapezius, left"))
     expect(page.get_by_test_id("needle-log")).not_to_contain_text("Copied · confirm")
     act.click(nprs(page, "after", 2))
     expect(page.get_by_label("Needles opened")).to_have_value("3")
