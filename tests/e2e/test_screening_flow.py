@@ -47,6 +47,22 @@ def test_self_screen_then_clinician_overrides_with_reason(
     # Questions left blank are unknown, not "no": the result asks for them instead of a verdict.
     expect(page.get_by_role("heading", name="We need a few more answers before we can say")).to_be_visible()
     expect(page.locator(".unanswered-list")).to_contain_text("thins the blood")
+    # Answer every remaining question "no" and send again.
+    page.get_by_role("link", name="Answer the questions again", exact=True).click()
+    page.get_by_label("How old are you?").fill("40")
+    answer(page, "Are you pregnant, or could you be?", "No")
+    answer(page, "How do you feel about needles?", "They do not bother me")
+    answer(page, "Now that dry needling has been explained to you, would you like to have it?", "Yes")
+    answer(page, "Are you frail, or very thin or underweight?", "Yes")
+    answer(page, "Have you ever had a lung disease?", "Yes")
+    page.get_by_label("Emphysema").check()
+    answer(page, "Do you feel you understand what the treatment involves, well enough to decide for yourself?", "Yes")
+    for group in page.get_by_role("radiogroup").all():
+        if not group.locator("input:checked").count() and group.is_visible():
+            no = group.get_by_label("No", exact=True)
+            (no if no.count() else group.locator("input").first).check()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", name="Dry needling may be possible, with some care")).to_be_visible()
 
     page.goto(f"{live_server.url}/portal/consent/")
     page.get_by_label("Your full name").fill("Pat Kowalski")
