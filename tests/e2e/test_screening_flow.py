@@ -25,6 +25,16 @@ def answer(page: Page, question: str, choice: str) -> None:
     page.get_by_role("radiogroup", name=question).get_by_label(choice, exact=True).check()
 
 
+def the_answers_that_matter(page: Page) -> None:
+    """Frail, with emphysema, willing: relative findings only."""
+    answer(page, "Are you pregnant, or could you be?", "No")
+    answer(page, "How do you feel about needles?", "They do not bother me")
+    answer(page, "Now that dry needling has been explained to you, would you like to have it?", "Yes")
+    answer(page, "Are you frail, or very thin or underweight?", "Yes")
+    answer(page, "Have you ever had a lung disease?", "Yes")
+    page.get_by_label("Emphysema").check()
+
+
 def test_self_screen_then_clinician_overrides_with_reason(
     page: Page,
     live_server,
@@ -37,12 +47,7 @@ def test_self_screen_then_clinician_overrides_with_reason(
     # Follow-ups appear only when they apply.
     trimester = page.get_by_role("radiogroup", name="How far along is your pregnancy?")
     expect(trimester).to_be_hidden()
-    answer(page, "Are you pregnant, or could you be?", "No")
-    answer(page, "How do you feel about needles?", "They do not bother me")
-    answer(page, "Now that dry needling has been explained to you, would you like to have it?", "Yes")
-    answer(page, "Are you frail, or very thin or underweight?", "Yes")
-    answer(page, "Have you ever had a lung disease?", "Yes")
-    page.get_by_label("Emphysema").check()
+    the_answers_that_matter(page)
     page.get_by_role("button", name="Send my answers").click()
     # Questions left blank are unknown, not "no": the result asks for them instead of a verdict.
     expect(page.get_by_role("heading", name="We need a few more answers before we can say")).to_be_visible()
@@ -50,12 +55,7 @@ def test_self_screen_then_clinician_overrides_with_reason(
     # Answer every remaining question "no" and send again.
     page.get_by_role("link", name="Answer the questions again", exact=True).click()
     page.get_by_label("How old are you?").fill("40")
-    answer(page, "Are you pregnant, or could you be?", "No")
-    answer(page, "How do you feel about needles?", "They do not bother me")
-    answer(page, "Now that dry needling has been explained to you, would you like to have it?", "Yes")
-    answer(page, "Are you frail, or very thin or underweight?", "Yes")
-    answer(page, "Have you ever had a lung disease?", "Yes")
-    page.get_by_label("Emphysema").check()
+    the_answers_that_matter(page)
     answer(page, "Do you feel you understand what the treatment involves, well enough to decide for yourself?", "Yes")
     for group in page.get_by_role("radiogroup").all():
         if not group.locator("input:checked").count() and group.is_visible():

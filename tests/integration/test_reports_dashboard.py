@@ -34,8 +34,14 @@ class DashboardTests(ReportTestCase):
         def invite(days: float, **extra: object) -> QuestionnaireInvitation:
             due = now + dt.timedelta(days=days)
             return QuestionnaireInvitation.objects.create(
-                clinic=cls.clinic, patient=cls.pat_record, episode=cls.episode, questionnaire="ndi",
-                timepoint="week_6", due_at=due, expires_at=due + dt.timedelta(days=14), created_by=cls.alice,
+                clinic=cls.clinic,
+                patient=cls.pat_record,
+                episode=cls.episode,
+                questionnaire="ndi",
+                timepoint="week_6",
+                due_at=due,
+                expires_at=due + dt.timedelta(days=14),
+                created_by=cls.alice,
                 **extra,
             )
 
@@ -45,8 +51,14 @@ class DashboardTests(ReportTestCase):
         invite(-2, cancelled_at=now)  # cancelled
         # Olive: a course whose planned sessions are done, not discharged, with a significant event
         # and one visit from over a year ago (outside the default period).
-        cls.done = make_episode(cls.olive, cls.bob, condition="low-back-pain", icd10="M54.50", planned=2,
-                                opened_on=today - dt.timedelta(days=500))
+        cls.done = make_episode(
+            cls.olive,
+            cls.bob,
+            condition="low-back-pain",
+            icd10="M54.50",
+            planned=2,
+            opened_on=today - dt.timedelta(days=500),
+        )
         make_visit(cls.done, cls.bob, today - dt.timedelta(days=400), pain=(8, 7))
         recent = make_visit(cls.done, cls.bob, today - dt.timedelta(days=10), pain=(8, 8))
         add_event(recent, cls.bob, "fainting", "significant")
@@ -54,7 +66,10 @@ class DashboardTests(ReportTestCase):
         # as an event (two), not as another visit with an event (still one).
         add_event(cls.visits[0], cls.alice, "bleeding", "mild")
         Appointment.objects.create(
-            clinic=cls.clinic, site=cls.site, clinician=cls.alice, patient=cls.pat_record,
+            clinic=cls.clinic,
+            site=cls.site,
+            clinician=cls.alice,
+            patient=cls.pat_record,
             starts_at=now + dt.timedelta(days=3),
         )
         # Charlie's clinic: many visits and a serious event that must never show at Front Range.

@@ -143,21 +143,44 @@ class ReportTestCase(ClinicTestCase):
         cls.start = today - dt.timedelta(days=28)
         cls.episode = make_episode(cls.pat_record, cls.alice, opened_on=cls.start)
         cls.visits = [
-            make_visit(cls.episode, cls.alice, cls.start, pain=(7, 4),
-                       needled=(("upper-trapezius", "left"), ("levator-scapulae", "left")), needles=3,
-                       notes="CLINICIAN ONLY: query thoracic outlet; keep an eye on mood."),
-            make_visit(cls.episode, cls.bob, cls.start + dt.timedelta(days=7), pain=(6, 3),
-                       needled=(("upper-trapezius", "left"), ("upper-trapezius", "right"))),
-            make_visit(cls.episode, cls.alice, cls.start + dt.timedelta(days=14), pain=(4, 2),
-                       needled=(("upper-trapezius", "right"),)),
+            make_visit(
+                cls.episode,
+                cls.alice,
+                cls.start,
+                pain=(7, 4),
+                needled=(("upper-trapezius", "left"), ("levator-scapulae", "left")),
+                needles=3,
+                notes="CLINICIAN ONLY: query thoracic outlet; keep an eye on mood.",
+            ),
+            make_visit(
+                cls.episode,
+                cls.bob,
+                cls.start + dt.timedelta(days=7),
+                pain=(6, 3),
+                needled=(("upper-trapezius", "left"), ("upper-trapezius", "right")),
+            ),
+            make_visit(
+                cls.episode,
+                cls.alice,
+                cls.start + dt.timedelta(days=14),
+                pain=(4, 2),
+                needled=(("upper-trapezius", "right"),),
+            ),
         ]
-        cls.draft = make_visit(cls.episode, cls.alice, cls.start + dt.timedelta(days=21), pain=(3, None),
-                               signed=False)
+        cls.draft = make_visit(cls.episode, cls.alice, cls.start + dt.timedelta(days=21), pain=(3, None), signed=False)
         add_event(cls.visits[0], cls.alice, "bruising", "mild")
         for day, value in ((0, "50"), (14, "66")):
-            measure(cls.episode, cls.alice, "rom", cls.start + dt.timedelta(days=day), value,
-                    joint="cervical", movement="rotation", side="left",
-                    timepoint="baseline" if day == 0 else "visit_pre")
+            measure(
+                cls.episode,
+                cls.alice,
+                "rom",
+                cls.start + dt.timedelta(days=day),
+                value,
+                joint="cervical",
+                movement="rotation",
+                side="left",
+                timepoint="baseline" if day == 0 else "visit_pre",
+            )
 
     def report_path(self, audience: str | None = "physician", episode: Episode | None = None) -> str:
         episode = episode or self.episode

@@ -33,9 +33,7 @@ class MuscleSummary(Schema):
     regions: list[str]
     near_lung: bool
     pleura_zone: str | None
-    over_chest_wall: bool = Field(
-        description="Same as near_lung (the name before 2026-12; kept for existing clients)."
-    )
+    over_chest_wall: bool = Field(description="Same as near_lung (the name before 2026-12; kept for existing clients).")
 
 
 class MuscleFilters(Schema):

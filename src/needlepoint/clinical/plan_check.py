@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from needlepoint.clinical.anthropometry import HEIGHT_CM_RANGE, WEIGHT_KG_RANGE, bmi
-from needlepoint.clinical.depth import Body, check_depth, estimate_pleura
+from needlepoint.clinical.depth import Body, PleuraEstimate, check_depth, estimate_pleura
 from needlepoint.clinical.needling import SCREENING_SOURCE, check_screening_blocks
 from needlepoint.clinical.safety import SafetyFinding
 from needlepoint.clinical.screening import Result, ScreeningInputError, evaluate
@@ -179,6 +179,12 @@ def unique(found: Sequence[SafetyFinding]) -> list[SafetyFinding]:
     return list({(f.code, f.message): f for f in found}.values())
 
 
+def headline_estimate(patient: PatientMeasures, position: str | None) -> PleuraEstimate:
+    """The plan's one headline figure: the interscapular lower bound (the contract's
+    ``pleura_estimate_mm``); each insertion's own zone is in its findings."""
+    return estimate_pleura("posterior-thorax", patient.body, position, age_years=patient.age_years)
+
+
 def check_plan(plan: SafetyPlan, kb: Knowledge | None = None) -> PlanResult:
     kb = kb or load_knowledge()
     checks = []
@@ -195,7 +201,7 @@ def check_plan(plan: SafetyPlan, kb: Knowledge | None = None) -> PlanResult:
                 )
             )
         checks.append(InsertionCheck(insertion, tuple(findings)))
-    estimate = estimate_pleura("posterior-thorax", plan.patient.body, plan.position, age_years=plan.patient.age_years)
+    estimate = headline_estimate(plan.patient, plan.position)
     return PlanResult(tuple(checks), estimate.as_dict() if estimate.mm is not None else None)
 
 

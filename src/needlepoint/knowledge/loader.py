@@ -59,9 +59,7 @@ class KnowledgeError(Exception):
         if len(self.problems) == 1:
             message = self.problems[0]
         else:
-            message = f"{len(self.problems)} problems in the knowledge data:\n" + "\n".join(
-                self.problems
-            )
+            message = f"{len(self.problems)} problems in the knowledge data:\n" + "\n".join(self.problems)
         super().__init__(message)
 
 
@@ -98,9 +96,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
     for key_node, _value_node in node.value:
         key = loader.construct_object(key_node)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node)
 
@@ -108,9 +104,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def _read(directory: Traversable, name: str, keys: Sequence[str], *, optional: bool) -> (
-    dict[str, list[Any]] | None
-):
+def _read(directory: Traversable, name: str, keys: Sequence[str], *, optional: bool) -> dict[str, list[Any]] | None:
     """Read one data file; return its top-level lists, or None if optional and absent."""
     path = directory.joinpath(name)
     if not path.is_file():
@@ -189,17 +183,19 @@ def _parse(file: str, raw_entries: list[Any], model: type[M], problems: list[str
 
 
 def _index(
-    file: str, items: Iterable[M], key: Callable[[M], str], problems: list[str],
-    into: dict[str, M] | None = None, key_field: str = "id",
+    file: str,
+    items: Iterable[M],
+    key: Callable[[M], str],
+    problems: list[str],
+    into: dict[str, M] | None = None,
+    key_field: str = "id",
 ) -> dict[str, M]:
     """Build an id -> record mapping, reporting duplicates."""
     result: dict[str, M] = {} if into is None else into
     for item in items:
         ident = key(item)
         if ident in result:
-            problems.append(
-                _problem(file, f"entry {ident!r}", key_field, f"duplicate {key_field} {ident!r}")
-            )
+            problems.append(_problem(file, f"entry {ident!r}", key_field, f"duplicate {key_field} {ident!r}"))
         else:
             result[ident] = item
     return result
@@ -237,7 +233,12 @@ class _Checker:
             self.source_exists(file, entry, f"{field}.{i}", source)
 
     def ids_exist(
-        self, file: str, entry: str, field: str, ids: Sequence[str], known: Mapping[str, object],
+        self,
+        file: str,
+        entry: str,
+        field: str,
+        ids: Sequence[str],
+        known: Mapping[str, object],
         what: str,
     ) -> None:
         for i, ident in enumerate(ids):
@@ -261,13 +262,15 @@ class _Checker:
                 self.regions_exist(f, m.id, f"{base}.referral.{part}", getattr(ref, part))
             for i, code in enumerate(ref.spillover):
                 if code in ref.primary:
-                    self.add(f, m.id, f"{base}.referral.spillover.{i}",
-                             f"region {code!r} is already in the primary zone")
+                    self.add(
+                        f, m.id, f"{base}.referral.spillover.{i}", f"region {code!r} is already in the primary zone"
+                    )
             for i, code in enumerate(ref.contralateral):
                 region = self.regions.get(code)
                 if region is not None and region.midline:
-                    self.add(f, m.id, f"{base}.referral.contralateral.{i}",
-                             f"midline region {code!r} has no other side")
+                    self.add(
+                        f, m.id, f"{base}.referral.contralateral.{i}", f"midline region {code!r} has no other side"
+                    )
             self.sources_exist(f, m.id, f"{base}.sources", tp.sources)
         if m.needling.limit_source is not None:
             self.source_exists(f, m.id, "needling.limit_source", m.needling.limit_source)
@@ -284,13 +287,16 @@ class _Checker:
         f = MUSCLES_FILE
         whole = muscles.get(m.anatomical_muscle) if m.anatomical_muscle else None
         if whole is not None and (whole.anatomical_muscle or whole.covers):
-            self.add(f, m.id, "anatomical_muscle",
-                     f"{m.anatomical_muscle!r} is itself a part or a group; name the whole muscle")
+            self.add(
+                f,
+                m.id,
+                "anatomical_muscle",
+                f"{m.anatomical_muscle!r} is itself a part or a group; name the whole muscle",
+            )
         keys = {other.billing_muscle for other in muscles.values() if other.id != m.id}
         for i, covered in enumerate(m.covers):
             if covered in muscles or covered in keys:
-                self.add(f, m.id, f"covers.{i}",
-                         f"{covered!r} is also counted by another atlas entry")
+                self.add(f, m.id, f"covers.{i}", f"{covered!r} is also counted by another atlas entry")
 
     def condition(self, c: Condition, muscles: Mapping[str, Muscle]) -> None:
         f = CONDITIONS_FILE
@@ -354,23 +360,26 @@ def load_knowledge_from(directory: Traversable) -> Knowledge:
     regions = _index(REGIONS_FILE, regions_list, lambda r: r.code, problems, key_field="code")
     for region in regions.values():
         if region.group not in groups:
-            problems.append(_problem(REGIONS_FILE, f"entry {region.code!r}", "group",
-                                     f"unknown region group {region.group!r}"))
+            problems.append(
+                _problem(REGIONS_FILE, f"entry {region.code!r}", "group", f"unknown region group {region.group!r}")
+            )
     references = _index(BIBLIOGRAPHY_FILE, bibliography, lambda r: r.id, problems)
     base_ids = set(references)
     for ref in extra:
         if ref.id in base_ids:
-            problems.append(_problem(
-                BIBLIOGRAPHY_EXTRA_FILE, f"entry {ref.id!r}", "id",
-                f"duplicate id {ref.id!r} (already defined in {BIBLIOGRAPHY_FILE})",
-            ))
-    _index(BIBLIOGRAPHY_EXTRA_FILE, [r for r in extra if r.id not in base_ids],
-           lambda r: r.id, problems, into=references)
-    muscles = _index(MUSCLES_FILE, muscle_list, lambda m: m.id, problems)
-    conditions = (
-        None if condition_list is None
-        else _index(CONDITIONS_FILE, condition_list, lambda c: c.id, problems)
+            problems.append(
+                _problem(
+                    BIBLIOGRAPHY_EXTRA_FILE,
+                    f"entry {ref.id!r}",
+                    "id",
+                    f"duplicate id {ref.id!r} (already defined in {BIBLIOGRAPHY_FILE})",
+                )
+            )
+    _index(
+        BIBLIOGRAPHY_EXTRA_FILE, [r for r in extra if r.id not in base_ids], lambda r: r.id, problems, into=references
     )
+    muscles = _index(MUSCLES_FILE, muscle_list, lambda m: m.id, problems)
+    conditions = None if condition_list is None else _index(CONDITIONS_FILE, condition_list, lambda c: c.id, problems)
     topics = _index(TOPICS_FILE, topic_list, lambda t: t.id, problems)
     effects = _index(ADVERSE_EFFECTS_FILE, effect_list, lambda a: a.id, problems)
     if problems:

@@ -41,7 +41,12 @@ MuscleGroup = Literal[
 MUSCLE_GROUPS: tuple[str, ...] = get_args(MuscleGroup)
 
 PleuraZone = Literal[
-    "posterior-thorax", "scapular", "cervical-apex", "lateral-thorax", "anterior-thorax", "lumbar",
+    "posterior-thorax",
+    "scapular",
+    "cervical-apex",
+    "lateral-thorax",
+    "anterior-thorax",
+    "lumbar",
 ]
 PLEURA_ZONES: tuple[str, ...] = get_args(PleuraZone)
 
@@ -49,8 +54,18 @@ DangerKind = Literal["lung", "spinal-cord", "nerve", "artery", "vein", "organ", 
 ReferenceKind = Literal["article", "book", "guideline", "web", "review"]
 ReferenceStatus = Literal["confirmed", "unconfirmed"]
 OutcomeMeasureId = Literal[
-    "nprs", "vas", "ndi", "odi", "quickdash", "psfs", "hdi", "ffi", "ppt", "rom",
-    "grip-strength", "fhsq",
+    "nprs",
+    "vas",
+    "ndi",
+    "odi",
+    "quickdash",
+    "psfs",
+    "hdi",
+    "ffi",
+    "ppt",
+    "rom",
+    "grip-strength",
+    "fhsq",
 ]
 OUTCOME_MEASURE_IDS: tuple[str, ...] = get_args(OutcomeMeasureId)
 
@@ -147,18 +162,13 @@ class Needling(Record):
     def _typical_within_limit(cls, value: float | None, info: ValidationInfo) -> float | None:
         typical = info.data.get("needle_length_mm")
         if value is not None and typical is not None and typical[1] > value:
-            raise ValueError(
-                f"typical needle length {typical[1]} mm exceeds the limit of {value:g} mm"
-            )
+            raise ValueError(f"typical needle length {typical[1]} mm exceeds the limit of {value:g} mm")
         return value
 
     @field_validator("limit_source")
     @classmethod
     def _limit_needs_source(cls, value: str | None, info: ValidationInfo) -> str | None:
-        has_limit = (
-            info.data.get("max_depth_mm") is not None
-            or info.data.get("max_needle_length_mm") is not None
-        )
+        has_limit = info.data.get("max_depth_mm") is not None or info.data.get("max_needle_length_mm") is not None
         if has_limit and value is None:
             raise ValueError("a depth or needle-length limit needs a limit_source")
         if value is not None and not has_limit:

@@ -352,7 +352,9 @@ def _drawn_ae_chart(groups: tuple[tuple[str, tuple[RateBar, ...]], ...], descrip
     """The chart for exactly these bars (frozen values, so the key is the picture's data): drawing it
     is most of the adverse-event block's time, and the same period gives the same bars all day."""
     return ae_rates_chart_svg(
-        groups, title="Adverse events per 1,000 visits against published event rates", description=description,
+        groups,
+        title="Adverse events per 1,000 visits against published event rates",
+        description=description,
         id_prefix="ae-",
     )
 
@@ -360,9 +362,7 @@ def _drawn_ae_chart(groups: tuple[tuple[str, tuple[RateBar, ...]], ...], descrip
 # --- the whole page ---------------------------------------------------------------------------
 
 
-def build_dashboard(
-    clinic_id: int, *, today: dt.date, start: dt.date, end: dt.date, clinical: bool
-) -> Dashboard:
+def build_dashboard(clinic_id: int, *, today: dt.date, start: dt.date, end: dt.date, clinical: bool) -> Dashboard:
     now = timezone.now()
     active = active_episodes(clinic_id, now)
     soon, overdue = follow_ups(clinic_id, now)

@@ -285,9 +285,7 @@ def aftercare_input(visit: Visit, summary: VisitSummary) -> AftercareInput:
         visit_date=summary.visit_date,
         regions_needled=tuple(regions),
         muscles_needled=tuple(dict.fromkeys(row.muscle for row in summary.insertions)),
-        chest_wall_needled=any(
-            kb.muscles[r.muscle].near_lung for r in summary.insertions if r.muscle in kb.muscles
-        ),
+        chest_wall_needled=any(kb.muscles[r.muscle].near_lung for r in summary.insertions if r.muscle in kb.muscles),
         electrical_stimulation=any(r.electrical_stimulation for r in summary.insertions),
         adverse_events=tuple(
             (AFTERCARE_EVENT_IDS.get(e.kind, e.kind_label), e.severity) for e in summary.adverse_events

@@ -170,9 +170,7 @@ def test_every_source_exists() -> None:
 def test_technique_the_atlas_does_not_advise_warns() -> None:
     kb = load_knowledge()
     deep_only = next(m for m in kb.muscles.values() if not m.needling.superficial_suitable)
-    found = codes(
-        check_depth(deep_only.id, technique="superficial", depth_mm=5, needle_length_mm=30, body=Body(70))
-    )
+    found = codes(check_depth(deep_only.id, technique="superficial", depth_mm=5, needle_length_mm=30, body=Body(70)))
     assert found.get("technique-not-suited") == "warning"
     suited = next(m for m in kb.muscles.values() if m.needling.superficial_suitable and not m.near_lung)
     assert "technique-not-suited" not in codes(

@@ -38,52 +38,142 @@ leg.anterior leg.lateral leg.medial leg.posterior
 ankle.anterior ankle.lateral ankle.medial ankle.achilles heel.posterior heel.plantar
 foot.dorsal foot.arch foot.lateral foot.ball foot.big_toe foot.toes
 """.split()  # noqa: SIM905 (one body area per line reads like the spec table)
-SPEC_MIDLINE = {"head.vertex", "neck.throat", "chest.sternum", "abdomen.umbilical",
-                "back.sacrum", "back.coccyx"}
+SPEC_MIDLINE = {"head.vertex", "neck.throat", "chest.sternum", "abdomen.umbilical", "back.sacrum", "back.coccyx"}
 
 # Every muscle of the fact sheet's referral table (section 5), split into atlas ids.
 FACT_SHEET_MUSCLES = [
-    "upper-trapezius", "middle-trapezius", "lower-trapezius", "levator-scapulae",
-    "rectus-capitis-posterior-major", "obliquus-capitis-inferior",  # suboccipitals
-    "sternocleidomastoid", "splenius-capitis", "splenius-cervicis", "scalenes",
-    "infraspinatus", "supraspinatus", "teres-minor", "subscapularis",
-    "rhomboid-major", "rhomboid-minor", "pectoralis-major", "pectoralis-minor",
-    "serratus-anterior", "deltoid", "latissimus-dorsi", "biceps-brachii", "triceps-brachii",
-    "supinator", "extensor-carpi-radialis-longus", "extensor-carpi-radialis-brevis",
-    "brachioradialis", "extensor-digitorum",
-    "flexor-carpi-radialis", "flexor-carpi-ulnaris", "flexor-digitorum-superficialis",
-    "quadratus-lumborum", "multifidus", "iliocostalis-lumborum",
-    "gluteus-maximus", "gluteus-medius", "gluteus-minimus", "piriformis",
-    "tensor-fasciae-latae", "psoas-major", "iliacus",
-    "biceps-femoris", "semitendinosus", "semimembranosus",
-    "rectus-femoris", "vastus-medialis", "vastus-lateralis",
-    "adductor-longus", "adductor-magnus", "gastrocnemius", "soleus", "tibialis-anterior",
-    "fibularis-longus", "fibularis-brevis",
-    "abductor-hallucis", "quadratus-plantae", "flexor-hallucis-brevis", "flexor-digitorum-brevis",
-    "masseter", "temporalis", "lateral-pterygoid",
+    "upper-trapezius",
+    "middle-trapezius",
+    "lower-trapezius",
+    "levator-scapulae",
+    "rectus-capitis-posterior-major",
+    "obliquus-capitis-inferior",  # suboccipitals
+    "sternocleidomastoid",
+    "splenius-capitis",
+    "splenius-cervicis",
+    "scalenes",
+    "infraspinatus",
+    "supraspinatus",
+    "teres-minor",
+    "subscapularis",
+    "rhomboid-major",
+    "rhomboid-minor",
+    "pectoralis-major",
+    "pectoralis-minor",
+    "serratus-anterior",
+    "deltoid",
+    "latissimus-dorsi",
+    "biceps-brachii",
+    "triceps-brachii",
+    "supinator",
+    "extensor-carpi-radialis-longus",
+    "extensor-carpi-radialis-brevis",
+    "brachioradialis",
+    "extensor-digitorum",
+    "flexor-carpi-radialis",
+    "flexor-carpi-ulnaris",
+    "flexor-digitorum-superficialis",
+    "quadratus-lumborum",
+    "multifidus",
+    "iliocostalis-lumborum",
+    "gluteus-maximus",
+    "gluteus-medius",
+    "gluteus-minimus",
+    "piriformis",
+    "tensor-fasciae-latae",
+    "psoas-major",
+    "iliacus",
+    "biceps-femoris",
+    "semitendinosus",
+    "semimembranosus",
+    "rectus-femoris",
+    "vastus-medialis",
+    "vastus-lateralis",
+    "adductor-longus",
+    "adductor-magnus",
+    "gastrocnemius",
+    "soleus",
+    "tibialis-anterior",
+    "fibularis-longus",
+    "fibularis-brevis",
+    "abductor-hallucis",
+    "quadratus-plantae",
+    "flexor-hallucis-brevis",
+    "flexor-digitorum-brevis",
+    "masseter",
+    "temporalis",
+    "lateral-pterygoid",
 ]
 # Muscles named in the source articles.
 ARTICLE_MUSCLES = [
-    "quadratus-lumborum", "multifidus", "piriformis", "gluteus-maximus", "gluteus-medius",
-    "gluteus-minimus", "supraspinatus", "infraspinatus", "teres-minor", "subscapularis",
-    "biceps-femoris", "semitendinosus", "semimembranosus", "gastrocnemius", "soleus",
+    "quadratus-lumborum",
+    "multifidus",
+    "piriformis",
+    "gluteus-maximus",
+    "gluteus-medius",
+    "gluteus-minimus",
+    "supraspinatus",
+    "infraspinatus",
+    "teres-minor",
+    "subscapularis",
+    "biceps-femoris",
+    "semitendinosus",
+    "semimembranosus",
+    "gastrocnemius",
+    "soleus",
 ]
 # Fact-sheet rows tagged [R] or [P]: none of their trigger points may claim confirmation.
 RECALLED_ROWS = {
-    "levator-scapulae", "lateral-pterygoid", "pectoralis-minor", "biceps-brachii",
-    "triceps-brachii", "extensor-digitorum", "flexor-carpi-radialis", "flexor-carpi-ulnaris",
-    "flexor-digitorum-superficialis", "biceps-femoris", "semitendinosus", "semimembranosus",
-    "vastus-lateralis", "adductor-longus", "adductor-magnus", "flexor-digitorum-brevis",
+    "levator-scapulae",
+    "lateral-pterygoid",
+    "pectoralis-minor",
+    "biceps-brachii",
+    "triceps-brachii",
+    "extensor-digitorum",
+    "flexor-carpi-radialis",
+    "flexor-carpi-ulnaris",
+    "flexor-digitorum-superficialis",
+    "biceps-femoris",
+    "semitendinosus",
+    "semimembranosus",
+    "vastus-lateralis",
+    "adductor-longus",
+    "adductor-magnus",
+    "flexor-digitorum-brevis",
 }
 CONDITION_IDS = {
-    "myofascial-pain-syndrome", "neck-pain", "low-back-pain", "upper-back-pain",
-    "tension-type-headache", "cervicogenic-headache", "migraine", "temporomandibular-disorder",
-    "whiplash", "shoulder-impingement", "rotator-cuff-disease", "frozen-shoulder",
-    "thoracic-outlet-syndrome", "lateral-epicondylalgia", "medial-epicondylalgia",
-    "carpal-tunnel-syndrome", "non-cardiac-chest-pain", "sciatica-like-pain",
-    "piriformis-syndrome", "lateral-hip-pain", "groin-pain", "coccydynia", "knee-osteoarthritis",
-    "patellofemoral-pain", "hamstring-strain", "shin-pain", "ankle-instability",
-    "achilles-tendinopathy", "plantar-heel-pain", "fibromyalgia", "calf-cramps", "dizziness",
+    "myofascial-pain-syndrome",
+    "neck-pain",
+    "low-back-pain",
+    "upper-back-pain",
+    "tension-type-headache",
+    "cervicogenic-headache",
+    "migraine",
+    "temporomandibular-disorder",
+    "whiplash",
+    "shoulder-impingement",
+    "rotator-cuff-disease",
+    "frozen-shoulder",
+    "thoracic-outlet-syndrome",
+    "lateral-epicondylalgia",
+    "medial-epicondylalgia",
+    "carpal-tunnel-syndrome",
+    "non-cardiac-chest-pain",
+    "sciatica-like-pain",
+    "piriformis-syndrome",
+    "lateral-hip-pain",
+    "groin-pain",
+    "coccydynia",
+    "knee-osteoarthritis",
+    "patellofemoral-pain",
+    "hamstring-strain",
+    "shin-pain",
+    "ankle-instability",
+    "achilles-tendinopathy",
+    "plantar-heel-pain",
+    "fibromyalgia",
+    "calf-cramps",
+    "dizziness",
 }
 REFERRAL_BOOKS = {"travell-simons-1999", "travell-simons-1992"}
 
@@ -115,7 +205,15 @@ def test_region_vocabulary_matches_spec(core: Knowledge) -> None:
     assert list(core.regions) == SPEC_REGION_CODES
     assert {c for c, r in core.regions.items() if r.midline} == SPEC_MIDLINE
     assert set(core.region_groups) == {
-        "head", "face", "neck", "limb.upper", "thorax", "abdomen", "lumbopelvic", "limb.lower"}
+        "head",
+        "face",
+        "neck",
+        "limb.upper",
+        "thorax",
+        "abdomen",
+        "lumbopelvic",
+        "limb.lower",
+    }
 
 
 def test_muscle_count_and_required_muscles(core: Knowledge) -> None:
@@ -141,7 +239,8 @@ def test_every_muscle_and_trigger_point_is_sourced(core: Knowledge) -> None:
         for tp in muscle.trigger_points:
             assert tp.sources, f"{muscle.id}/{tp.id}"
             assert set(tp.sources) & (REFERRAL_BOOKS | {"medlink-tp-figures"}), (
-                f"{muscle.id}/{tp.id}: referral pattern must cite Travell & Simons")
+                f"{muscle.id}/{tp.id}: referral pattern must cite Travell & Simons"
+            )
             assert all(s in core.references for s in tp.sources)
 
 
@@ -158,10 +257,10 @@ def test_fact_sheet_patterns_spot_checks(core: Knowledge) -> None:
     clavicular = scm["clavicular-head"].referral
     assert "head.forehead" in clavicular.primary and "head.forehead" in clavicular.contralateral
     upper_trap = core.muscles["upper-trapezius"].referral_regions()
-    assert {"neck.posterolateral", "head.mastoid", "head.temple", "face.orbit",
-            "face.jaw"} <= upper_trap
+    assert {"neck.posterolateral", "head.mastoid", "head.temple", "face.orbit", "face.jaw"} <= upper_trap
     assert {"chest.pectoral", "back.interscapular", "hand.thumb", "hand.index"} <= (
-        core.muscles["scalenes"].referral_regions())
+        core.muscles["scalenes"].referral_regions()
+    )
     assert "back.coccyx" in core.muscles["gluteus-maximus"].referral_regions()
     assert {"heel.plantar", "heel.posterior"} <= core.muscles["soleus"].referral_regions()
 
@@ -177,14 +276,23 @@ def test_muscles_referring_to_a_region(core: Knowledge) -> None:
     assert {"upper-trapezius", "temporalis", "semispinalis-capitis"} <= temple
     assert "gastrocnemius" not in temple
     assert {m.id for m in core.muscles_in_region("back.interscapular")} >= {
-        "rhomboid-major", "rhomboid-minor", "middle-trapezius"}
+        "rhomboid-major",
+        "rhomboid-minor",
+        "middle-trapezius",
+    }
 
 
 def test_non_compressible_deep_muscles(core: Knowledge) -> None:
     # Board Notice 121: anticoagulants are absolute where haemostasis by palpation is
     # impossible, e.g. psoas and tibialis posterior.
-    for ident in ("psoas-major", "iliacus", "tibialis-posterior", "piriformis",
-                  "obliquus-capitis-inferior", "rectus-capitis-posterior-major"):
+    for ident in (
+        "psoas-major",
+        "iliacus",
+        "tibialis-posterior",
+        "piriformis",
+        "obliquus-capitis-inferior",
+        "rectus-capitis-posterior-major",
+    ):
         assert core.muscles[ident].compressible is False, ident
     assert "ahpcsa-bn121" in core.muscles["psoas-major"].sources
     assert "ahpcsa-bn121" in core.muscles["tibialis-posterior"].sources
@@ -192,10 +300,20 @@ def test_non_compressible_deep_muscles(core: Knowledge) -> None:
 
 def test_chest_wall_muscles_are_flagged_with_a_lung_precaution(core: Knowledge) -> None:
     expected = {
-        "upper-trapezius", "middle-trapezius", "lower-trapezius", "rhomboid-major",
-        "rhomboid-minor", "serratus-anterior", "pectoralis-major", "pectoralis-minor",
-        "scalenes", "serratus-posterior-superior", "serratus-posterior-inferior",
-        "latissimus-dorsi", "iliocostalis-thoracis", "subscapularis",
+        "upper-trapezius",
+        "middle-trapezius",
+        "lower-trapezius",
+        "rhomboid-major",
+        "rhomboid-minor",
+        "serratus-anterior",
+        "pectoralis-major",
+        "pectoralis-minor",
+        "scalenes",
+        "serratus-posterior-superior",
+        "serratus-posterior-inferior",
+        "latissimus-dorsi",
+        "iliocostalis-thoracis",
+        "subscapularis",
     }
     flagged = {m.id for m in core.muscles.values() if m.near_lung}
     assert expected <= flagged
@@ -220,10 +338,13 @@ def test_study_based_depth_limits(core: Knowledge) -> None:
     oci = core.muscles["obliquus-capitis-inferior"].needling
     assert (oci.max_needle_length_mm, oci.limit_source) == (40, "fernandez-de-las-penas-2020")
     assert oci.ultrasound_recommended
-    limited = {m.id for m in core.muscles.values()
-               if m.needling.max_needle_length_mm or m.needling.max_depth_mm}
-    assert limited == {"rhomboid-major", "rhomboid-minor", "rectus-capitis-posterior-major",
-                       "obliquus-capitis-inferior"}
+    limited = {m.id for m in core.muscles.values() if m.needling.max_needle_length_mm or m.needling.max_depth_mm}
+    assert limited == {
+        "rhomboid-major",
+        "rhomboid-minor",
+        "rectus-capitis-posterior-major",
+        "obliquus-capitis-inferior",
+    }
 
 
 def test_needle_lengths_are_realistic(core: Knowledge) -> None:
@@ -236,8 +357,7 @@ def test_needle_lengths_are_realistic(core: Knowledge) -> None:
 
 def test_specific_danger_structures(core: Knowledge) -> None:
     def names(ident: str) -> str:
-        return " ".join(d.name + " " + d.precaution
-                        for d in core.muscles[ident].danger_structures).lower()
+        return " ".join(d.name + " " + d.precaution for d in core.muscles[ident].danger_structures).lower()
 
     assert "sciatic" in names("piriformis") and "lateral approach" in names("piriformis")
     assert "hannah-2023" in core.muscles["piriformis"].sources
@@ -252,6 +372,7 @@ def test_specific_danger_structures(core: Knowledge) -> None:
 
 def test_atlas_safety_facts_from_issue_11(core: Knowledge) -> None:
     """Published distances replace rules of thumb; each danger cites the study it comes from."""
+
     def danger(ident: str, words: str) -> DangerStructure:
         return next(d for d in core.muscles[ident].danger_structures if words in d.name.lower())
 
@@ -331,8 +452,12 @@ def test_education_claims_do_not_overstate_the_evidence() -> None:
 def test_fact_sheet_identifiers_are_exact(core: Knowledge) -> None:
     refs = core.references
     pmids = {
-        "brady-2014": "25125935", "boyce-2020": "32089962", "lin-2019": "31433202",
-        "hong-1994": "8043247", "mitchell-2018": "30343872", "salaffi-2004": "15207508",
+        "brady-2014": "25125935",
+        "boyce-2020": "32089962",
+        "lin-2019": "31433202",
+        "hong-1994": "8043247",
+        "mitchell-2018": "30343872",
+        "salaffi-2004": "15207508",
         "rcpmaj-depth-2025": "39823665",
     }
     for ident, pmid in pmids.items():
@@ -352,6 +477,15 @@ def test_fact_sheet_identifiers_are_exact(core: Knowledge) -> None:
 
 def test_recalled_references_are_unconfirmed(core: Knowledge) -> None:
     # Sources the fact sheet tags recalled or partly read must not claim to be checked.
-    for ident in ("stratford-1995", "jacobson-1994", "landorf-2008", "cotchett-2014",
-                  "kietrys-2013", "furlan-2005", "pourahmadi-2021", "mcevoy-2012", "asap-2013"):
+    for ident in (
+        "stratford-1995",
+        "jacobson-1994",
+        "landorf-2008",
+        "cotchett-2014",
+        "kietrys-2013",
+        "furlan-2005",
+        "pourahmadi-2021",
+        "mcevoy-2012",
+        "asap-2013",
+    ):
         assert core.references[ident].status == "unconfirmed", ident

@@ -54,8 +54,7 @@ MUSCLE: dict[str, Any] = {
         "ultrasound_recommended": False,
     },
     "danger_structures": [
-        {"kind": "lung", "name": "Lung apex", "precaution": "Pincer grip.",
-         "sources": ["simons-1999"]}
+        {"kind": "lung", "name": "Lung apex", "precaution": "Pincer grip.", "sources": ["simons-1999"]}
     ],
     "sources": ["simons-1999"],
 }
@@ -150,9 +149,7 @@ def test_unknown_field(data_dir: Path) -> None:
     muscle = _muscle()
     muscle["needling"]["colour"] = "red"
     _write(data_dir, "muscles.yaml", "muscles", [muscle])
-    assert _error(data_dir) == (
-        "muscles.yaml: entry 'test-muscle', field 'needling.colour': unknown field 'colour'"
-    )
+    assert _error(data_dir) == ("muscles.yaml: entry 'test-muscle', field 'needling.colour': unknown field 'colour'")
 
 
 def test_unknown_field_in_bibliography(data_dir: Path) -> None:
@@ -163,9 +160,7 @@ def test_unknown_field_in_bibliography(data_dir: Path) -> None:
 
 def test_duplicate_muscle_id(data_dir: Path) -> None:
     _write(data_dir, "muscles.yaml", "muscles", [_muscle(), _muscle(name="Copy")])
-    assert _error(data_dir) == (
-        "muscles.yaml: entry 'test-muscle', field 'id': duplicate id 'test-muscle'"
-    )
+    assert _error(data_dir) == ("muscles.yaml: entry 'test-muscle', field 'id': duplicate id 'test-muscle'")
 
 
 def test_duplicate_trigger_point_id(data_dir: Path) -> None:
@@ -194,9 +189,7 @@ def test_missing_sources_key(data_dir: Path) -> None:
     muscle = _muscle()
     del muscle["sources"]
     _write(data_dir, "muscles.yaml", "muscles", [muscle])
-    assert _error(data_dir) == (
-        "muscles.yaml: entry 'test-muscle', field 'sources': required field is missing"
-    )
+    assert _error(data_dir) == ("muscles.yaml: entry 'test-muscle', field 'sources': required field is missing")
 
 
 def test_empty_sources(data_dir: Path) -> None:
@@ -276,34 +269,50 @@ def test_condition_ids_checked_once_conditions_exist(data_dir: Path) -> None:
 
 
 def test_condition_naming_unknown_muscle(data_dir: Path) -> None:
-    _write(data_dir, "conditions.yaml", "conditions",
-           [{**CONDITION, "muscles": ["test-muscle", "psoas"]}])
-    assert _error(data_dir) == (
-        "conditions.yaml: entry 'neck-pain', field 'muscles.1': unknown muscle id 'psoas'"
-    )
+    _write(data_dir, "conditions.yaml", "conditions", [{**CONDITION, "muscles": ["test-muscle", "psoas"]}])
+    assert _error(data_dir) == ("conditions.yaml: entry 'neck-pain', field 'muscles.1': unknown muscle id 'psoas'")
 
 
 def test_condition_needs_a_source(data_dir: Path) -> None:
     _write(data_dir, "conditions.yaml", "conditions", [{**CONDITION, "sources": []}])
-    assert _error(data_dir) == (
-        "conditions.yaml: entry 'neck-pain', field 'sources': at least one source is required"
-    )
+    assert _error(data_dir) == ("conditions.yaml: entry 'neck-pain', field 'sources': at least one source is required")
 
 
 def test_valid_optional_files_load(data_dir: Path) -> None:
     _write(data_dir, "conditions.yaml", "conditions", [CONDITION])
-    _write(data_dir, "topics.yaml", "topics", [{
-        "id": "what-is-dry-needling", "title": "What is dry needling?", "summary": "Short.",
-        "audience": "patient", "sections": [{"heading": "H", "body": "B"}],
-        "sources": ["simons-1999"],
-    }])
-    _write(data_dir, "adverse_effects.yaml", "adverse_effects", [{
-        "id": "bruising", "name": "Bruising", "plain_name": "Bruise", "band": "common",
-        "rates": [{"value_percent": 7.55, "per_million": None, "text": "7.55%",
-                   "source": "simons-1999"}],
-        "timing": "Same day.", "what_to_do": "Pressure.", "serious": False,
-        "sources": ["simons-1999"],
-    }])
+    _write(
+        data_dir,
+        "topics.yaml",
+        "topics",
+        [
+            {
+                "id": "what-is-dry-needling",
+                "title": "What is dry needling?",
+                "summary": "Short.",
+                "audience": "patient",
+                "sections": [{"heading": "H", "body": "B"}],
+                "sources": ["simons-1999"],
+            }
+        ],
+    )
+    _write(
+        data_dir,
+        "adverse_effects.yaml",
+        "adverse_effects",
+        [
+            {
+                "id": "bruising",
+                "name": "Bruising",
+                "plain_name": "Bruise",
+                "band": "common",
+                "rates": [{"value_percent": 7.55, "per_million": None, "text": "7.55%", "source": "simons-1999"}],
+                "timing": "Same day.",
+                "what_to_do": "Pressure.",
+                "serious": False,
+                "sources": ["simons-1999"],
+            }
+        ],
+    )
     knowledge = load_knowledge_from(data_dir)
     assert knowledge.conditions["neck-pain"].muscles == ("test-muscle",)
     assert knowledge.topics["what-is-dry-needling"].audience == "patient"
@@ -311,19 +320,41 @@ def test_valid_optional_files_load(data_dir: Path) -> None:
 
 
 def test_topic_and_adverse_effect_sources_are_checked(data_dir: Path) -> None:
-    _write(data_dir, "topics.yaml", "topics", [{
-        "id": "t", "title": "T", "summary": "S", "audience": "both",
-        "sources": ["nobody-1990"],
-    }])
-    _write(data_dir, "adverse_effects.yaml", "adverse_effects", [{
-        "id": "ae", "name": "AE", "plain_name": "AE", "band": "rare",
-        "rates": [{"text": "rare", "source": "nobody-1991"}],
-        "timing": "t", "what_to_do": "w", "serious": True, "sources": [],
-    }])
+    _write(
+        data_dir,
+        "topics.yaml",
+        "topics",
+        [
+            {
+                "id": "t",
+                "title": "T",
+                "summary": "S",
+                "audience": "both",
+                "sources": ["nobody-1990"],
+            }
+        ],
+    )
+    _write(
+        data_dir,
+        "adverse_effects.yaml",
+        "adverse_effects",
+        [
+            {
+                "id": "ae",
+                "name": "AE",
+                "plain_name": "AE",
+                "band": "rare",
+                "rates": [{"text": "rare", "source": "nobody-1991"}],
+                "timing": "t",
+                "what_to_do": "w",
+                "serious": True,
+                "sources": [],
+            }
+        ],
+    )
     message = _error(data_dir)
     assert "topics.yaml: entry 't', field 'sources.0': unknown source id 'nobody-1990'" in message
-    assert ("adverse_effects.yaml: entry 'ae', field 'rates.0.source': "
-            "unknown source id 'nobody-1991'") in message
+    assert ("adverse_effects.yaml: entry 'ae', field 'rates.0.source': unknown source id 'nobody-1991'") in message
 
 
 def test_duplicate_yaml_key_is_rejected(data_dir: Path) -> None:

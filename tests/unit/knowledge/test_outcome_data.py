@@ -72,7 +72,11 @@ def test_scoring_parameters() -> None:
     assert scoring["hdi"].max_missing == 0 and scoring["psfs"].min_answered == 3
     assert scoring["quickdash"].missing_rule_basis == "published"
     assert {k for k, s in scoring.items() if s.missing_rule_basis == "project rule"} == {
-        "ndi", "odi", "psfs", "hdi", "ffi",
+        "ndi",
+        "odi",
+        "psfs",
+        "hdi",
+        "ffi",
     }
 
 
@@ -170,8 +174,7 @@ def test_unknown_source_is_named(tmp_path: Path) -> None:
 
 def test_bad_item_field_is_named(tmp_path: Path) -> None:
     data = copy_data(tmp_path)
-    edit(data / "questionnaires" / "ndi.yaml",
-         lambda d: d["versions"][0]["items"][2].update(kind="numeric-scale"))
+    edit(data / "questionnaires" / "ndi.yaml", lambda d: d["versions"][0]["items"][2].update(kind="numeric-scale"))
     with pytest.raises(KnowledgeError) as caught:
         load_all(data)
     message = str(caught.value)
@@ -211,8 +214,10 @@ def test_versions_are_unique_and_oldest_first(tmp_path: Path) -> None:
 
 def test_a_new_version_becomes_current_and_the_old_one_stays_loadable(tmp_path: Path) -> None:
     data = copy_data(tmp_path)
-    edit(data / "questionnaires" / "ndi.yaml",
-         lambda d: d["versions"].append(dict(d["versions"][0], version="1.1", title="NDI (licensed text)")))
+    edit(
+        data / "questionnaires" / "ndi.yaml",
+        lambda d: d["versions"].append(dict(d["versions"][0], version="1.1", title="NDI (licensed text)")),
+    )
     versions = load_questionnaires_from(data / "questionnaires", REFERENCES, MEASURES)
     assert versions[("ndi", "1.0")].title == "Neck Disability Index"
     assert versions[("ndi", "1.1")].title == "NDI (licensed text)"

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from needlepoint.accounts.models import User
 from needlepoint.clinical import plan_check
-from needlepoint.clinical.depth import PleuraEstimate, estimate_pleura
+from needlepoint.clinical.depth import PleuraEstimate
 from needlepoint.clinical.plan_check import InsertionCheck, PlanInputError, PlannedInsertion, PlanResult
 from needlepoint.errors import InvalidInput
 from needlepoint.patients.models import Patient
@@ -62,6 +62,5 @@ def check_plan_for_patient(
     checks = tuple(
         InsertionCheck(insertion, tuple(checks_for_patient(patient, insertion, position))) for insertion in insertions
     )
-    measures = patient_measures(patient)
-    estimate = estimate_pleura("posterior-thorax", measures.body, position, age_years=measures.age_years)
+    estimate = plan_check.headline_estimate(patient_measures(patient), position)
     return PatientPlanCheck(patient, position, checks, estimate, readiness(patient))
